@@ -1,0 +1,34 @@
+package dev.tandem.siteconfig.domain;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import dev.tandem.contracts.Mode;
+import dev.tandem.contracts.SiteConfig;
+
+/** What an admin edits for a site; saved whole, as one version. */
+public record SiteDocument(
+        @NotNull @Size(max = 50) List<@NotBlank @Pattern(regexp = "https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?",
+                message = "must be an origin such as https://www.example.com") String> allowedOrigins,
+        @NotNull @Size(max = 500) List<@Valid @NotNull RuleInput> rules,
+        @NotNull @Valid AppearanceInput appearance,
+        @NotNull Map<@NotBlank String, @NotNull List<@NotNull Mode>> modes,
+        @NotNull SiteConfig.Detectors detectors) {
+
+    public record RuleInput(@NotNull SiteConfig.RuleKind kind,
+            @NotBlank @Size(max = 1000) String selector,
+            @Size(max = 500) String note) {
+    }
+
+    public record AppearanceInput(
+            @NotNull @Pattern(regexp = "#[0-9a-fA-F]{6}", message = "must be a colour such as #f5a623") String borderColor,
+            @NotNull @Pattern(regexp = "#[0-9a-fA-F]{6}", message = "must be a colour such as #ffd400") String highlightColor,
+            boolean matchViewport) {
+    }
+}
