@@ -1,0 +1,55 @@
+// Builds the browser bundles into dist/: the visitor tag, the agent viewer and the console.
+import { build } from "esbuild";
+import { copyFile, mkdir, readFile, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, "dist");
+const watchless = { logLevel: "warning", bundle: true, legalComments: "none", charset: "utf8" };
+// The tag runs on brands' pages, old browsers included; the viewer and console run for agents.
+const TAG_TARGET = ["es2020", "chrome80", "firefox78", "safari15"];
+const AGENT_TARGET = ["es2022", "chrome100", "firefox100", "safari15"];
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(join(dist, "console"), { recursive: true });
+
+await Promise.all([
+  build({
+    ...watchless,
+    entryPoints: [join(root, "packages/visitor/src/index.ts")],
+    outfile: join(dist, "tandem.js"),
+    format: "iife",
+    minify: true,
+    sourcemap: true,
+    target: TAG_TARGET,
+  }),
+  build({
+    ...watchless,
+    entryPoints: [join(root, "packages/agent/src/index.ts")],
+    outfile: join(dist, "viewer.js"),
+    format: "esm",
+    minify: true,
+    sourcemap: true,
+    target: AGENT_TARGET,
+  }),
+  build({
+    ...watchless,
+    entryPoints: [join(root, "console/src/main.ts")],
+    outfile: join(dist, "console/console.js"),
+    format: "esm",
+    minify: true,
+    sourcemap: true,
+    target: AGENT_TARGET,
+  }),
+  copyFile(join(root, "console/index.html"), join(dist, "console/index.html")),
+]);
+
+const report = async (file) => {
+  const bytes = await readFile(join(dist, file));
+  return `${file}: ${(bytes.length / 1024).toFixed(1)} KiB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`;
+};
+console.log(await report("viewer.js"));
+console.log(await report("console/console.js"));
+console.log(await report("tandem.js"));

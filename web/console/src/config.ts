@@ -1,0 +1,25 @@
+/** `config.json`, served next to the console by the gateway. */
+export interface ConsoleConfig {
+  keycloakUrl: string;
+  realm: string;
+  clientId: string;
+  sessionsApi: string;
+  gatewayUrl: string;
+}
+
+const KEYS: ReadonlyArray<keyof ConsoleConfig> = ["keycloakUrl", "realm", "clientId", "sessionsApi", "gatewayUrl"];
+
+export async function loadConfig(): Promise<ConsoleConfig> {
+  const response = await fetch("./config.json", { cache: "no-store", credentials: "same-origin" });
+  if (!response.ok) {
+    throw new Error(`config.json could not be loaded (HTTP ${response.status})`);
+  }
+  // JSON parse boundary: every key is checked below.
+  const body = (await response.json()) as Record<string, unknown>;
+  for (const key of KEYS) {
+    if (typeof body[key] !== "string" || body[key] === "") {
+      throw new Error(`config.json has no ${key}`);
+    }
+  }
+  return body as unknown as ConsoleConfig;
+}

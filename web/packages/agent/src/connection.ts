@@ -1,0 +1,73 @@
+/** The agent's WebSocket to the relay gateway; frames in and out, nothing about pages. */
+import type { AgentMessage } from "@tandem/protocol";
+
+const SUBPROTOCOL = "tandem.v1";
+const TOKEN_PREFIX = "tandem.token.";
+
+export type Frame = Record<string, unknown> & { t: string };
+
+export interface ConnectionHandlers {
+  open(): void;
+  frame(frame: Frame): void;
+  close(code: number, reason: string): void;
+}
+
+export class AgentConnection {
+  private socket: WebSocket | null = null;
+  private closed = false;
+
+  constructor(
+    url: string,
+    token: string,
+    private readonly handlers: ConnectionHandlers,
+  ) {
+    const socket = new WebSocket(url, [SUBPROTOCOL, TOKEN_PREFIX + token]);
+    this.socket = socket;
+    socket.onopen = () => {
+      if (socket.protocol !== SUBPROTOCOL) {
+        this.close();
+        this.handlers.close(1002, "unexpected subprotocol");
+        return;
+      }
+      this.handlers.open();
+    };
+    socket.onmessage = (event: MessageEvent) => {
+      if (typeof event.data !== "string") {
+        return;
+      }
+      let parsed: unknown;
+      try {
+        // JSON parse boundary: every field is checked where it is used.
+        parsed = JSON.parse(event.data) as unknown;
+      } catch {
+        return;
+      }
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && typeof (parsed as Frame).t === "string") {
+        this.handlers.frame(parsed as Frame);
+      }
+    };
+    socket.onclose = (event: CloseEvent) => {
+      this.socket = null;
+      if (!this.closed) {
+        this.closed = true;
+        this.handlers.close(event.code, event.reason);
+      }
+    };
+  }
+
+  send(message: AgentMessage): void {
+    if (this.socket !== null && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(message));
+    }
+  }
+
+  /** Closes without reporting it: the caller is the one ending things. */
+  close(): void {
+    this.closed = true;
+    const socket = this.socket;
+    this.socket = null;
+    if (socket !== null && socket.readyState < WebSocket.CLOSING) {
+      socket.close(1000);
+    }
+  }
+}

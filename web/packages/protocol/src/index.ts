@@ -1,0 +1,347 @@
+/**
+ * Tandem wire protocol: the shapes of every message and REST body in docs/protocol.md.
+ * Types only: this package emits no code.
+ */
+
+// ---------------------------------------------------------------------------
+// Shared vocabulary
+// ---------------------------------------------------------------------------
+
+export type Role = "visitor" | "agent";
+
+export type SessionMode = "VIEW_ONLY" | "SHARED";
+
+/** Invite states the tag knows how to act on; the service may add more later. */
+export type InviteState = "PENDING" | "ACCEPTED" | "DECLINED" | "EXPIRED" | (string & {});
+
+/** Session states reported to agents; the service may add more later. */
+export type SessionState = "CREATED" | "ACTIVE" | "ENDED" | (string & {});
+
+/** An ISO-8601 instant, as sent by the Java services. */
+export type Instant = string;
+
+/** Node id inside one snapshot: a positive integer, stable for the life of the node. */
+export type NodeId = number;
+
+// ---------------------------------------------------------------------------
+// Serialised DOM
+// ---------------------------------------------------------------------------
+
+export interface SerializedDocument {
+  id: NodeId;
+  type: 9;
+  children: SerializedNode[];
+}
+
+export interface SerializedDoctype {
+  id: NodeId;
+  type: 10;
+  name: string;
+}
+
+export type ElementNamespace = "svg" | "math";
+
+export interface SerializedElement {
+  id: NodeId;
+  type: 1;
+  /** Lower-case for HTML elements; as written for SVG and MathML. */
+  tag: string;
+  attrs: Record<string, string>;
+  children: SerializedNode[];
+  ns?: ElementNamespace;
+}
+
+export interface SerializedText {
+  id: NodeId;
+  type: 3;
+  text: string;
+}
+
+export interface SerializedComment {
+  id: NodeId;
+  type: 8;
+  text: string;
+}
+
+/** The `Node` of docs/protocol.md (renamed so it does not shadow the DOM's `Node`). */
+export type SerializedNode =
+  | SerializedDocument
+  | SerializedDoctype
+  | SerializedElement
+  | SerializedText
+  | SerializedComment;
+
+// ---------------------------------------------------------------------------
+// Visitor -> agent (relayed)
+// ---------------------------------------------------------------------------
+
+export interface Size {
+  w: number;
+  h: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface SnapshotMessage {
+  t: "snapshot";
+  seq: number;
+  snapshotId: number;
+  url: string;
+  title: string;
+  viewport: Size;
+  scroll: Point;
+  root: SerializedNode;
+}
+
+export interface MutationAdd {
+  parentId: NodeId;
+  nextId: NodeId | null;
+  node: SerializedNode;
+}
+
+export interface AttributeChange {
+  id: NodeId;
+  name: string;
+  /** `null` when the attribute was removed. */
+  value: string | null;
+}
+
+export interface TextChange {
+  id: NodeId;
+  value: string;
+}
+
+/**
+ * Applied in this order: removes, then adds (in array order), then attrs, then texts.
+ */
+export interface MutationsMessage {
+  t: "mutations";
+  seq: number;
+  snapshotId: number;
+  adds: MutationAdd[];
+  removes: NodeId[];
+  attrs: AttributeChange[];
+  texts: TextChange[];
+}
+
+export interface InputMessage {
+  t: "input";
+  seq: number;
+  id: NodeId;
+  /** For masked fields a fixed placeholder, never the value or its length. */
+  value?: string;
+  checked?: boolean;
+}
+
+export interface ScrollMessage {
+  t: "scroll";
+  seq: number;
+  /** 0 is the window. */
+  id: NodeId;
+  x: number;
+  y: number;
+}
+
+export interface ViewportMessage {
+  t: "viewport";
+  seq: number;
+  w: number;
+  h: number;
+}
+
+/** CSS px in the sender's viewport. Sent both ways. */
+export interface PointerMessage {
+  t: "pointer";
+  x: number;
+  y: number;
+}
+
+/** The sender ended the session (the visitor pressed X, or the agent pressed End). */
+export interface EndMessage {
+  t: "end";
+}
+
+export type VisitorMessage =
+  | SnapshotMessage
+  | MutationsMessage
+  | InputMessage
+  | ScrollMessage
+  | ViewportMessage
+  | PointerMessage
+  | EndMessage;
+
+// ---------------------------------------------------------------------------
+// Agent -> visitor (relayed)
+// ---------------------------------------------------------------------------
+
+export interface HighlightMessage {
+  t: "highlight";
+  x: number;
+  y: number;
+  id?: NodeId;
+  wiggle?: boolean;
+}
+
+export interface ResyncMessage {
+  t: "resync";
+}
+
+export type AgentMessage = PointerMessage | HighlightMessage | ResyncMessage | EndMessage;
+
+// ---------------------------------------------------------------------------
+// Gateway -> client
+// ---------------------------------------------------------------------------
+
+export interface HelloMessage {
+  t: "hello";
+  role: Role;
+  sessionId: string;
+  mode: SessionMode;
+  peerConnected: boolean;
+}
+
+export interface PeerMessage {
+  t: "peer";
+  role: Role;
+  connected: boolean;
+}
+
+export interface EndedMessage {
+  t: "ended";
+  reason: string;
+}
+
+export type GatewayMessage = HelloMessage | PeerMessage | EndedMessage;
+
+/** What the visitor's tag can receive. */
+export type ToVisitorMessage = AgentMessage | GatewayMessage;
+
+/** What the agent's viewer can receive. */
+export type ToAgentMessage = VisitorMessage | GatewayMessage;
+
+/**
+ * WebSocket close codes: 1000 session ended, 1001 gateway going away, 1003 message type not
+ * allowed, 1007 malformed message, 1008 policy (rate, origin, token), 1009 message too big.
+ * Subprotocols offered: `"tandem.v1"` and `"tandem.token." + joinToken`; the gateway answers `tandem.v1`.
+ */
+export type CloseCode = 1000 | 1001 | 1003 | 1007 | 1008 | 1009;
+
+// ---------------------------------------------------------------------------
+// REST: errors
+// ---------------------------------------------------------------------------
+
+export interface ProblemFieldError {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details; `type` is `https://tandem.dev/problems/<name>`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: ProblemFieldError[];
+}
+
+/** The visitor's invite credential travels in the `Tandem-Invite-Credential` header. */
+export type InviteCredentialHeader = "Tandem-Invite-Credential";
+
+// ---------------------------------------------------------------------------
+// REST: invite-service
+// ---------------------------------------------------------------------------
+
+export interface CreateInviteRequest {
+  agentId: string;
+  chatId: string;
+  siteId: string;
+  mode: SessionMode;
+  message?: string;
+}
+
+/** Invite as seen by the chat platform; `visitor.credential` only in the 201 answer. */
+export interface Invite {
+  id: string;
+  agentId: string;
+  chatId: string;
+  siteId: string;
+  mode: SessionMode;
+  message?: string | null;
+  state: InviteState;
+  expiresAt: Instant;
+  visitor?: { credential: string };
+}
+
+/** Answer of `GET /api/visitor/invite` and of accept/decline. */
+export interface VisitorInviteView {
+  id: string;
+  state: InviteState;
+  mode: SessionMode;
+  message: string | null;
+  expiresAt: Instant;
+}
+
+// ---------------------------------------------------------------------------
+// REST: session-service
+// ---------------------------------------------------------------------------
+
+/** Answer of `POST /api/visitor/session-token` and `POST /api/sessions/{id}/join-token`. */
+export interface JoinTokenGrant {
+  sessionId: string;
+  code: string;
+  mode: SessionMode;
+  siteId: string;
+  joinToken: string;
+  expiresAt: Instant;
+}
+
+/** Answer of `GET /api/agents/me/session`. */
+export interface AgentSession {
+  sessionId: string;
+  code: string;
+  state: SessionState;
+  mode: SessionMode;
+  siteId: string;
+  chatId: string;
+  createdAt: Instant;
+}
+
+// ---------------------------------------------------------------------------
+// REST: masking-config-service
+// ---------------------------------------------------------------------------
+
+export type RuleKind = "MASK" | "BLOCK" | "NO_AGENT_CONTROL";
+
+export interface SiteRule {
+  kind: RuleKind;
+  /** A CSS selector; one the browser cannot parse is skipped. */
+  selector: string;
+  builtIn?: boolean;
+}
+
+export interface Appearance {
+  borderColor: string;
+  highlightColor: string;
+  matchViewport: boolean;
+}
+
+export interface Detectors {
+  cardNumbers: boolean;
+  usSsn: boolean;
+}
+
+/** Answer of `GET /api/sites/{siteId}/config`. */
+export interface SiteConfig {
+  siteId: string;
+  version: number;
+  enabled: boolean;
+  allowedOrigins: string[];
+  rules: SiteRule[];
+  appearance: Appearance;
+  /** Modes allowed per agent group. */
+  modes: Record<string, SessionMode[]>;
+  detectors: Detectors;
+}

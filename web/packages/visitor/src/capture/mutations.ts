@@ -1,0 +1,258 @@
+/**
+ * Turns MutationObserver records into `mutations` frames, one per animation frame at most.
+ *
+ * The frame is applied by the viewer in this order: removes, adds (in array order), attrs, texts.
+ * A node that is moved is removed and added again with a new id. An element whose visibility
+ * changes (say a `.secret` class is added) is sent again whole, so that masking follows the page.
+ */
+import type { AttributeChange, MutationAdd, NodeId, TextChange } from "@tandem/protocol";
+import { FrameScheduler } from "../frame-scheduler.js";
+import { guard } from "../guard.js";
+import type { Visibility } from "./masking.js";
+import { isSkipped, serializeNode, type SerializeContext } from "./serialize.js";
+
+export interface MutationBatch {
+  adds: MutationAdd[];
+  removes: NodeId[];
+  attrs: AttributeChange[];
+  texts: TextChange[];
+}
+
+const XLINK_NS = "http://www.w3.org/1999/xlink";
+const XML_NS = "http://www.w3.org/XML/1998/namespace";
+
+function documentOrder(a: Node, b: Node): number {
+  if (a === b) {
+    return 0;
+  }
+  return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+}
+
+/** The qualified name of a changed attribute, as it appears in `Element.attributes`. */
+function qualifiedName(record: MutationRecord): string {
+  const local = record.attributeName ?? "";
+  const ns = record.attributeNamespace;
+  if (ns === null) {
+    return local;
+  }
+  const attr = (record.target as Element).getAttributeNodeNS(ns, local);
+  if (attr !== null) {
+    return attr.name;
+  }
+  if (ns === XLINK_NS) {
+    return `xlink:${local}`;
+  }
+  if (ns === XML_NS) {
+    return `xml:${local}`;
+  }
+  return local;
+}
+
+export class MutationTracker {
+  private readonly observer: MutationObserver;
+  private readonly scheduler: FrameScheduler;
+  private pending: MutationRecord[] = [];
+  private observing = false;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly ctx: SerializeContext,
+    private readonly sink: (batch: MutationBatch) => void,
+  ) {
+    this.observer = new MutationObserver(
+      guard("mutation observer", (records: MutationRecord[]) => {
+        this.pending.push(...records);
+        this.scheduler.request();
+      }),
+    );
+    this.scheduler = new FrameScheduler("mutation flush", () => this.flush());
+  }
+
+  start(): void {
+    if (this.observing) {
+      return;
+    }
+    this.observing = true;
+    this.observer.observe(this.doc, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeOldValue: true,
+      characterData: true,
+    });
+  }
+
+  /** Drops what happened so far: the next snapshot shows it anyway. */
+  discard(): void {
+    this.observer.takeRecords();
+    this.pending = [];
+    this.scheduler.cancel();
+  }
+
+  stop(): void {
+    this.discard();
+    this.observer.disconnect();
+    this.observing = false;
+  }
+
+  /** Sends what changed since the last flush, now. */
+  flush(): void {
+    this.scheduler.cancel();
+    const records = this.pending.concat(this.observing ? this.observer.takeRecords() : []);
+    this.pending = [];
+    if (records.length === 0) {
+      return;
+    }
+    const batch = this.process(records);
+    if (batch.adds.length + batch.removes.length + batch.attrs.length + batch.texts.length > 0) {
+      this.sink(batch);
+    }
+  }
+
+  private process(records: MutationRecord[]): MutationBatch {
+    const { mirror, policy } = this.ctx;
+    const batch: MutationBatch = { adds: [], removes: [], attrs: [], texts: [] };
+
+    // A field that was a password stays masked: learn that before anything is serialised.
+    for (const record of records) {
+      if (record.type === "attributes" && record.attributeName === "type" && record.target instanceof Element) {
+        policy.notePasswordType(record.target, record.oldValue);
+        policy.notePasswordType(record.target, record.target.getAttribute("type"));
+      }
+    }
+
+    const resend = this.elementsWithNewVisibility(records);
+
+    const candidates = new Set<Node>();
+    for (const record of records) {
+      if (record.type !== "childList") {
+        continue;
+      }
+      const parentKnown = mirror.has(record.target);
+      for (const removed of Array.from(record.removedNodes)) {
+        const id = mirror.idOf(removed);
+        if (id === undefined) {
+          continue;
+        }
+        // When the old parent is gone already, the viewer dropped this node along with it.
+        if (parentKnown) {
+          batch.removes.push(id);
+        }
+        mirror.forget(removed);
+      }
+      for (const added of Array.from(record.addedNodes)) {
+        candidates.add(added);
+      }
+    }
+    for (const el of resend) {
+      const id = mirror.idOf(el);
+      if (id === undefined) {
+        continue;
+      }
+      batch.removes.push(id);
+      mirror.forget(el);
+      candidates.add(el);
+    }
+
+    const firstNewId = mirror.watermark;
+    const additions = Array.from(candidates)
+      .filter((node) => node.isConnected && node.getRootNode() === this.doc && !mirror.has(node))
+      .sort(documentOrder);
+    for (const node of additions) {
+      this.addNode(node, batch);
+    }
+
+    const attrs = new Map<string, AttributeChange>();
+    const texts = new Map<NodeId, TextChange>();
+    for (const record of records) {
+      const target = record.target;
+      const id = mirror.idOf(target);
+      // Blocked now, even if it was not when it was sent: nothing of it goes out.
+      if (id === undefined || id >= firstNewId || !target.isConnected || policy.isInsideBlocked(target)) {
+        continue;
+      }
+      if (record.type === "attributes" && target instanceof Element) {
+        const name = qualifiedName(record);
+        const current = target.getAttribute(name);
+        const masked = policy.isMasked(target);
+        const value = current === null ? null : policy.attribute(name, current, masked);
+        if (value !== undefined) {
+          attrs.set(`${id}\u0000${name}`, { id, name, value });
+        }
+      } else if (record.type === "characterData") {
+        const masked = policy.isMaskedContext(target.parentNode);
+        texts.set(id, { id, value: policy.text((target as CharacterData).data, masked) });
+      }
+    }
+    batch.attrs = Array.from(attrs.values());
+    batch.texts = Array.from(texts.values());
+    return batch;
+  }
+
+  private addNode(node: Node, batch: MutationBatch): void {
+    const { mirror, policy, visibility } = this.ctx;
+    if (mirror.has(node) || isSkipped(node, this.ctx)) {
+      return;
+    }
+    const parent = node.parentNode;
+    const parentId = mirror.idOf(parent);
+    if (parent === null || parentId === undefined) {
+      return;
+    }
+    if (parent instanceof Element && visibility.get(parent) === "blocked") {
+      return;
+    }
+    const serialized = serializeNode(node, this.ctx, policy.isMaskedContext(parent));
+    if (serialized === null) {
+      return;
+    }
+    let nextId: NodeId | null = null;
+    for (let sibling = node.nextSibling; sibling !== null; sibling = sibling.nextSibling) {
+      const id = mirror.idOf(sibling);
+      if (id !== undefined) {
+        nextId = id;
+        break;
+      }
+    }
+    batch.adds.push({ parentId, nextId, node: serialized });
+  }
+
+  /** Elements whose attributes changed so that they, or something inside them, are seen differently. */
+  private elementsWithNewVisibility(records: MutationRecord[]): Element[] {
+    const changed = new Set<Element>();
+    for (const record of records) {
+      const target = record.target;
+      if (record.type !== "attributes" || !(target instanceof Element) || changed.has(target)) {
+        continue;
+      }
+      if (this.ctx.mirror.has(target) && target.isConnected && this.visibilityChangedWithin(target)) {
+        changed.add(target);
+      }
+    }
+    return Array.from(changed).sort(documentOrder);
+  }
+
+  private visibilityChangedWithin(root: Element): boolean {
+    const { mirror, visibility } = this.ctx;
+    const walker = this.doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+    for (let el: Node | null = root; el !== null; el = walker.nextNode()) {
+      const element = el as Element;
+      const before = visibility.get(element);
+      if (before === undefined || !mirror.has(element)) {
+        continue;
+      }
+      if (before !== this.currentVisibility(element)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private currentVisibility(el: Element): Visibility {
+    const { policy } = this.ctx;
+    if (policy.isBlocked(el)) {
+      return "blocked";
+    }
+    return policy.isMasked(el) ? "masked" : "plain";
+  }
+}

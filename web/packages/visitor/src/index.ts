@@ -1,0 +1,25 @@
+/** Entry of the tag bundle (`tandem.js`): exposes `window.Tandem`. */
+import { start } from "./tandem.js";
+
+export type { TandemEventName, TandemEvents, TandemHandle, TandemOptions } from "./tandem.js";
+export type { Endpoints } from "./api.js";
+export type { TandemErrorReason } from "./errors.js";
+
+export const VERSION = "0.1.0";
+
+export interface TandemGlobal {
+  start: typeof start;
+  version: string;
+}
+
+declare global {
+  interface Window {
+    Tandem?: TandemGlobal;
+  }
+}
+
+if (typeof window !== "undefined" && window.Tandem === undefined) {
+  window.Tandem = Object.freeze({ start, version: VERSION });
+}
+
+export { start };

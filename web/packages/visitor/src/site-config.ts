@@ -1,0 +1,102 @@
+/** Reads the site config answered by masking-config-service, failing closed on anything odd. */
+import type { Appearance, Detectors, RuleKind, SessionMode, SiteConfig, SiteRule } from "@tandem/protocol";
+import { booleanField, isRecord, numberField, stringField, type JsonRecord } from "./json.js";
+
+const RULE_KINDS: ReadonlySet<string> = new Set<RuleKind>(["MASK", "BLOCK", "NO_AGENT_CONTROL"]);
+
+export const DEFAULT_APPEARANCE: Appearance = {
+  borderColor: "#f5a623",
+  highlightColor: "#ffd400",
+  matchViewport: true,
+};
+
+/** A rule; `"unknown"` for a kind this tag does not know (newer service); `null` when malformed. */
+function parseRule(value: unknown): SiteRule | "unknown" | null {
+  if (!isRecord(value)) {
+    return null;
+  }
+  const kind = stringField(value, "kind");
+  const selector = stringField(value, "selector");
+  if (kind === undefined || selector === undefined) {
+    return null;
+  }
+  if (!RULE_KINDS.has(kind)) {
+    return "unknown";
+  }
+  const rule: SiteRule = { kind: kind as RuleKind, selector };
+  const builtIn = booleanField(value, "builtIn");
+  if (builtIn !== undefined) {
+    rule.builtIn = builtIn;
+  }
+  return rule;
+}
+
+function parseAppearance(value: unknown): Appearance {
+  if (!isRecord(value)) {
+    return { ...DEFAULT_APPEARANCE };
+  }
+  return {
+    borderColor: stringField(value, "borderColor") ?? DEFAULT_APPEARANCE.borderColor,
+    highlightColor: stringField(value, "highlightColor") ?? DEFAULT_APPEARANCE.highlightColor,
+    matchViewport: booleanField(value, "matchViewport") ?? DEFAULT_APPEARANCE.matchViewport,
+  };
+}
+
+/** Detectors are on unless the site switched them off explicitly. */
+function parseDetectors(value: unknown): Detectors {
+  const record: JsonRecord = isRecord(value) ? value : {};
+  return {
+    cardNumbers: booleanField(record, "cardNumbers") !== false,
+    usSsn: booleanField(record, "usSsn") !== false,
+  };
+}
+
+function parseModes(value: unknown): Record<string, SessionMode[]> {
+  const modes: Record<string, SessionMode[]> = {};
+  if (!isRecord(value)) {
+    return modes;
+  }
+  for (const [group, list] of Object.entries(value)) {
+    if (Array.isArray(list)) {
+      modes[group] = list.filter((m): m is SessionMode => m === "VIEW_ONLY" || m === "SHARED");
+    }
+  }
+  return modes;
+}
+
+/**
+ * The config, or `null` when it is not one: with no rules list, or a rule it cannot read, the tag
+ * cannot know what to mask, so it must not send anything.
+ */
+export function parseSiteConfig(value: unknown): SiteConfig | null {
+  if (!isRecord(value)) {
+    return null;
+  }
+  const siteId = stringField(value, "siteId");
+  const enabled = booleanField(value, "enabled");
+  const rules = value["rules"];
+  if (siteId === undefined || enabled === undefined || !Array.isArray(rules)) {
+    return null;
+  }
+  const parsedRules: SiteRule[] = [];
+  for (const entry of rules) {
+    const rule = parseRule(entry);
+    if (rule === null) {
+      return null;
+    }
+    if (rule !== "unknown") {
+      parsedRules.push(rule);
+    }
+  }
+  const origins = value["allowedOrigins"];
+  return {
+    siteId,
+    version: numberField(value, "version") ?? 0,
+    enabled,
+    allowedOrigins: Array.isArray(origins) ? origins.filter((o): o is string => typeof o === "string") : [],
+    rules: parsedRules,
+    appearance: parseAppearance(value["appearance"]),
+    modes: parseModes(value["modes"]),
+    detectors: parseDetectors(value["detectors"]),
+  };
+}

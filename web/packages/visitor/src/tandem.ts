@@ -1,0 +1,297 @@
+/**
+ * The tag's public face: `Tandem.start(options)` and the handle it returns. It walks an invite from
+ * the visitor's consent to a live session and reports what happened through events.
+ */
+import type { JoinTokenGrant, SessionMode, SiteConfig } from "@tandem/protocol";
+import { TandemApi, type Endpoints } from "./api.js";
+import { Emitter } from "./emitter.js";
+import { TandemError, type TandemErrorReason } from "./errors.js";
+import { attempt, guard, reportError } from "./guard.js";
+import { LiveSession } from "./session.js";
+import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
+import { createHost, type TagHost } from "./ui/host.js";
+
+export interface TandemOptions {
+  siteId: string;
+  /** Base URLs of the services; `gateway` is a ws:// or wss:// base. */
+  endpoints: Endpoints;
+}
+
+export interface TandemEvents {
+  invite: { id: string; mode: SessionMode; message: string | null; expiresAt: string };
+  "session-started": { sessionId: string; code: string; mode: SessionMode };
+  "session-ended": { reason: string };
+  error: { reason: TandemErrorReason; message: string };
+}
+
+export type TandemEventName = keyof TandemEvents;
+
+export interface TandemHandle {
+  /** Handles an invite credential from the chat: consent, then a live session. Never rejects. */
+  receiveInvite(credential: string): Promise<void>;
+  /** Ends any session, removes the tag's UI and stops listening. */
+  stop(): void;
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<K extends TandemEventName>(event: K, callback: (detail: TandemEvents[K]) => void): () => void;
+}
+
+const STORAGE_PREFIX = "tandem.credential.";
+
+function trimBase(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+export function validateOptions(options: unknown): TandemOptions {
+  const fail = (what: string): never => {
+    throw new TypeError(`Tandem.start: ${what}`);
+  };
+  if (typeof options !== "object" || options === null) {
+    return fail("options must be an object");
+  }
+  const { siteId, endpoints } = options as { siteId?: unknown; endpoints?: unknown };
+  if (typeof siteId !== "string" || siteId.trim() === "") {
+    fail("siteId must be a non-empty string");
+  }
+  if (typeof endpoints !== "object" || endpoints === null) {
+    return fail("endpoints must be an object");
+  }
+  const e = endpoints as Record<string, unknown>;
+  const base = (key: keyof Endpoints, schemes: RegExp): string => {
+    const value = e[key];
+    if (typeof value !== "string" || !schemes.test(value)) {
+      fail(`endpoints.${key} must be an absolute ${schemes === WS ? "ws(s)" : "http(s)"} URL`);
+    }
+    return trimBase(value as string);
+  };
+  return {
+    siteId: siteId as string,
+    endpoints: {
+      invites: base("invites", HTTP),
+      sessions: base("sessions", HTTP),
+      config: base("config", HTTP),
+      gateway: base("gateway", WS),
+    },
+  };
+}
+
+const HTTP = /^https?:\/\/\S+$/i;
+const WS = /^wss?:\/\/\S+$/i;
+
+class Tag implements TandemHandle {
+  private readonly emitter = new Emitter<TandemEvents>();
+  private readonly api: TandemApi;
+  private host: TagHost | null = null;
+  private prompt: ConsentPrompt | null = null;
+  private session: LiveSession | null = null;
+  private busy = false;
+  private stopped = false;
+
+  constructor(
+    private readonly win: Window,
+    private readonly options: TandemOptions,
+    private readonly onStopped: () => void,
+  ) {
+    this.api = new TandemApi(options.endpoints);
+  }
+
+  on<K extends TandemEventName>(event: K, callback: (detail: TandemEvents[K]) => void): () => void {
+    return this.emitter.on(event, callback);
+  }
+
+  receiveInvite(credential: string): Promise<void> {
+    return this.handleInvite(credential).catch((error: unknown) => reportError(error, "receiveInvite"));
+  }
+
+  stop(): void {
+    if (this.stopped) {
+      return;
+    }
+    this.stopped = true;
+    this.prompt?.cancel();
+    this.prompt = null;
+    this.session?.end("visitor-stopped");
+    this.session = null;
+    this.removeHost();
+    this.emitter.clear();
+    this.onStopped();
+  }
+
+  /** Picks up a session this tab accepted on an earlier page of the site. */
+  resume(): void {
+    const credential = this.storedCredential();
+    if (credential === null || this.busy) {
+      return;
+    }
+    this.busy = true;
+    this.startSession(credential)
+      .catch((error: unknown) => reportError(error, "resume"))
+      .finally(() => {
+        this.busy = false;
+      });
+  }
+
+  private async handleInvite(credential: string): Promise<void> {
+    if (this.stopped) {
+      return;
+    }
+    if (typeof credential !== "string" || credential.trim() === "") {
+      this.fail(new TandemError("invite-unavailable", "The invite credential is empty."));
+      return;
+    }
+    if (this.busy || this.session !== null) {
+      this.fail(new TandemError("busy", "A co-browsing invite or session is already in progress."));
+      return;
+    }
+    this.busy = true;
+    try {
+      const invite = await this.api.getInvite(credential);
+      if (this.stopped) {
+        return;
+      }
+      if (invite.state !== "PENDING" && invite.state !== "ACCEPTED") {
+        throw new TandemError("invite-not-pending", `The invite is ${invite.state.toLowerCase()}.`);
+      }
+      this.emitter.emit("invite", {
+        id: invite.id,
+        mode: invite.mode,
+        message: invite.message,
+        expiresAt: invite.expiresAt,
+      });
+      if (invite.state === "PENDING") {
+        this.prompt = askConsent(this.ensureHost(), invite);
+        const accepted = await this.prompt.answer;
+        this.prompt = null;
+        if (this.stopped) {
+          return;
+        }
+        if (!accepted) {
+          this.removeHost();
+          await this.api.answerInvite(credential, false);
+          return;
+        }
+        await this.api.answerInvite(credential, true);
+        if (this.stopped) {
+          return;
+        }
+      }
+      this.storeCredential(credential);
+      await this.startSession(credential);
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async startSession(credential: string): Promise<void> {
+    let grant: JoinTokenGrant;
+    try {
+      grant = await this.api.sessionToken(credential);
+    } catch (error) {
+      this.forgetCredential();
+      throw error;
+    }
+    if (this.stopped) {
+      return;
+    }
+    let config: SiteConfig;
+    try {
+      config = await this.api.siteConfig(this.options.siteId);
+    } catch (error) {
+      // Fail closed: without the rules nothing is sent, not even a connection attempt.
+      this.forgetCredential();
+      this.removeHost();
+      const reason = error instanceof TandemError ? error.reason : "config-unavailable";
+      this.emitter.emit("session-ended", { reason });
+      return;
+    }
+    if (this.stopped) {
+      return;
+    }
+    const session = new LiveSession({
+      win: this.win,
+      host: this.ensureHost(),
+      gateway: this.options.endpoints.gateway,
+      grant,
+      config,
+      refreshGrant: () => this.api.sessionToken(credential, 5_000),
+      onStarted: (started) => {
+        this.emitter.emit("session-started", {
+          sessionId: started.sessionId,
+          code: started.code,
+          mode: started.mode,
+        });
+      },
+      onEnded: (reason) => {
+        this.session = null;
+        this.forgetCredential();
+        this.removeHost();
+        this.emitter.emit("session-ended", { reason });
+      },
+    });
+    this.session = session;
+    session.start();
+  }
+
+  private fail(error: unknown): void {
+    if (error instanceof TandemError) {
+      this.emitter.emit("error", { reason: error.reason, message: error.message });
+    } else {
+      reportError(error, "invite flow");
+      this.emitter.emit("error", { reason: "network", message: String(error) });
+    }
+    if (this.session === null) {
+      this.removeHost();
+    }
+  }
+
+  private ensureHost(): TagHost {
+    if (this.host === null || !this.host.element.isConnected) {
+      this.host?.remove();
+      this.host = createHost(this.win.document);
+    }
+    return this.host;
+  }
+
+  private removeHost(): void {
+    this.host?.remove();
+    this.host = null;
+  }
+
+  private storageKey(): string {
+    return STORAGE_PREFIX + this.options.siteId;
+  }
+
+  private storedCredential(): string | null {
+    return attempt("read session storage", () => this.win.sessionStorage.getItem(this.storageKey()), null);
+  }
+
+  private storeCredential(credential: string): void {
+    attempt("write session storage", () => this.win.sessionStorage.setItem(this.storageKey(), credential), undefined);
+  }
+
+  private forgetCredential(): void {
+    attempt("clear session storage", () => this.win.sessionStorage.removeItem(this.storageKey()), undefined);
+  }
+}
+
+let current: Tag | null = null;
+
+/**
+ * Starts the tag on this page. Calling it again while a tag is running returns the running one.
+ * Throws a TypeError for invalid options; after that, nothing the tag does throws into the page.
+ */
+export function start(options: TandemOptions): TandemHandle {
+  const valid = validateOptions(options);
+  if (current !== null) {
+    return current;
+  }
+  const tag = new Tag(window, valid, () => {
+    if (current === tag) {
+      current = null;
+    }
+  });
+  current = tag;
+  setTimeout(guard("resume", () => tag.resume()), 0);
+  return tag;
+}

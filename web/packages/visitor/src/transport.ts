@@ -1,0 +1,90 @@
+/**
+ * The WebSocket to the relay gateway. It knows frames, not pages: capture hands it messages and
+ * it hands back whatever the agent or the gateway sent.
+ */
+import type { VisitorMessage } from "@tandem/protocol";
+import { guard } from "./guard.js";
+import { isRecord, parseJson, type JsonRecord } from "./json.js";
+
+const SUBPROTOCOL = "tandem.v1";
+const TOKEN_PREFIX = "tandem.token.";
+/** Above this much unsent data, pointer frames are dropped rather than queued. */
+const POINTER_BACKLOG_BYTES = 256 * 1024;
+
+export interface TransportHandlers {
+  open(): void;
+  /** A parsed frame with a string `t`; anything else from the socket is ignored. */
+  message(frame: JsonRecord & { t: string }): void;
+  close(code: number, reason: string): void;
+}
+
+export interface VisitorTransport {
+  send(message: VisitorMessage): void;
+  close(): void;
+}
+
+export class WebSocketTransport implements VisitorTransport {
+  private socket: WebSocket | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+    private readonly handlers: TransportHandlers,
+  ) {}
+
+  connect(): void {
+    const socket = new WebSocket(this.url, [SUBPROTOCOL, TOKEN_PREFIX + this.token]);
+    this.socket = socket;
+    socket.onopen = guard("socket open", () => {
+      if (socket.protocol !== SUBPROTOCOL) {
+        // Not a gateway that speaks this protocol; 1002 is reported, the socket closes normally.
+        this.close();
+        this.handlers.close(1002, "unexpected subprotocol");
+        return;
+      }
+      this.handlers.open();
+    });
+    socket.onmessage = guard("socket message", (event: MessageEvent) => {
+      if (typeof event.data !== "string") {
+        return;
+      }
+      const frame = parseJson(event.data);
+      if (isRecord(frame) && typeof frame["t"] === "string") {
+        this.handlers.message(frame as JsonRecord & { t: string });
+      }
+    });
+    socket.onclose = guard("socket close", (event: CloseEvent) => {
+      this.socket = null;
+      if (!this.closed) {
+        this.closed = true;
+        this.handlers.close(event.code, event.reason);
+      }
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  send(message: VisitorMessage): void {
+    const socket = this.socket;
+    if (socket === null || socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    if (message.t === "pointer" && socket.bufferedAmount > POINTER_BACKLOG_BYTES) {
+      return;
+    }
+    socket.send(JSON.stringify(message));
+  }
+
+  /** Closes without calling the close handler: the caller is the one ending things. */
+  close(): void {
+    this.closed = true;
+    const socket = this.socket;
+    this.socket = null;
+    if (socket !== null && socket.readyState < WebSocket.CLOSING) {
+      socket.close(1000);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * The frame around the viewport while a session is live: the visitor always knows they are being
+ * seen, and the X ends it. Only the X takes clicks; the rest lets the page through.
+ */
+import { guard } from "../guard.js";
+import type { TagHost } from "./host.js";
+
+export interface SessionFrame {
+  remove(): void;
+}
+
+export function showSessionFrame(host: TagHost, onEnd: () => void): SessionFrame {
+  const doc = host.element.ownerDocument;
+  const frame = doc.createElement("div");
+  frame.className = "frame";
+  frame.setAttribute("data-testid", "tandem-frame");
+
+  const badge = doc.createElement("div");
+  badge.className = "badge";
+  badge.setAttribute("role", "status");
+  const label = doc.createElement("span");
+  label.textContent = "Co-browsing with your agent";
+  const end = doc.createElement("button");
+  end.type = "button";
+  end.textContent = "\u00d7";
+  end.setAttribute("aria-label", "End co-browsing");
+  end.setAttribute("title", "End co-browsing");
+  end.setAttribute("data-testid", "tandem-end");
+  end.addEventListener("click", guard("end button", onEnd));
+  badge.append(label, end);
+
+  host.layer.append(frame, badge);
+  return {
+    remove() {
+      frame.remove();
+      badge.remove();
+    },
+  };
+}
