@@ -1,0 +1,193 @@
+package dev.tandem.gateway.websocket;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import dev.tandem.infra.test.TandemInfraResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(TandemInfraResource.class)
+@WithTestResource(JwksTestResource.class)
+class RelaySocketTest {
+
+    static final String SITE = "http://localhost:8090";
+    static final String CONSOLE = "http://localhost:8084";
+
+    @TestHTTPResource("/ws/visitor")
+    URI visitorUri;
+
+    @TestHTTPResource("/ws/agent")
+    URI agentUri;
+
+    URI ws(URI http) {
+        return URI.create(http.toString().replaceFirst("^http", "ws"));
+    }
+
+    TestSocket visitor(String sessionId, String mode) {
+        return TestSocket.open(ws(visitorUri), SITE, "tandem.v1",
+                "tandem.token." + JwksTestResource.token(sessionId, "visitor", mode));
+    }
+
+    TestSocket agent(String sessionId, String mode) {
+        return TestSocket.open(ws(agentUri), CONSOLE, "tandem.v1",
+                "tandem.token." + JwksTestResource.token(sessionId, "agent", mode));
+    }
+
+    @Test
+    void visitorPageReachesTheAgentAndTheAgentsPointerReachesTheVisitor() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TestSocket visitor = visitor(session, "VIEW_ONLY");
+        assertTrue(visitor.next().contains("\"peerConnected\":false"));
+        TestSocket agent = agent(session, "VIEW_ONLY");
+        String hello = agent.next();
+        assertTrue(hello.contains("\"t\":\"hello\"") && hello.contains("\"peerConnected\":true"), hello);
+        assertTrue(visitor.next().contains("\"t\":\"peer\""), "visitor is told the agent came");
+
+        String snapshot = "{\"t\":\"snapshot\",\"seq\":1,\"snapshotId\":1,\"url\":\"http://localhost:8090/\","
+                + "\"root\":{\"id\":1,\"type\":9,\"children\":[]}}";
+        visitor.send(snapshot);
+        assertEquals(snapshot, agent.nextRelayed());
+
+        agent.send("{\"t\":\"pointer\",\"x\":10,\"y\":20}");
+        assertEquals("{\"t\":\"pointer\",\"x\":10,\"y\":20}", visitor.nextRelayed());
+    }
+
+    @Test
+    void framesNeverCrossIntoAnotherSession() throws Exception {
+        String one = UUID.randomUUID().toString();
+        String two = UUID.randomUUID().toString();
+        TestSocket visitorOne = visitor(one, "VIEW_ONLY");
+        TestSocket agentOne = agent(one, "VIEW_ONLY");
+        TestSocket agentTwo = agent(two, "VIEW_ONLY");
+        visitorOne.send("{\"t\":\"viewport\",\"seq\":1,\"w\":800,\"h\":600}");
+        assertEquals("{\"t\":\"viewport\",\"seq\":1,\"w\":800,\"h\":600}", agentOne.nextRelayed());
+        agentTwo.next(); // its hello
+        assertEquals(null, agentTwo.received.poll(500, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void handshakeIsRefusedWithoutAValidTokenForThisRoleAndAnAllowedOrigin() {
+        String session = UUID.randomUUID().toString();
+        String valid = JwksTestResource.token(session, "visitor", "VIEW_ONLY");
+        URI uri = ws(visitorUri);
+        assertEquals(101, TestSocket.handshakeStatus(uri, SITE, "tandem.v1", "tandem.token." + valid));
+
+        assertEquals(403, TestSocket.handshakeStatus(uri, SITE, "tandem.v1"), "no token");
+        assertEquals(403, TestSocket.handshakeStatus(uri, SITE, "tandem.v1", "tandem.token.not-a-jwt"));
+        assertEquals(403, TestSocket.handshakeStatus(uri, SITE, "tandem.v1", "tandem.token."
+                + JwksTestResource.sign(JwksTestResource.strangerKey, session, "visitor", "VIEW_ONLY",
+                        Instant.now().plusSeconds(300), "tandem-session-service")), "signed by another key");
+        assertEquals(403, TestSocket.handshakeStatus(uri, SITE, "tandem.v1", "tandem.token."
+                + JwksTestResource.sign(JwksTestResource.key, session, "visitor", "VIEW_ONLY",
+                        Instant.now().minusSeconds(60), "tandem-session-service")), "expired");
+        assertEquals(403, TestSocket.handshakeStatus(uri, SITE, "tandem.v1", "tandem.token."
+                + JwksTestResource.sign(JwksTestResource.key, session, "visitor", "VIEW_ONLY",
+                        Instant.now().plusSeconds(300), "someone-else")), "other issuer");
+        assertEquals(403, TestSocket.handshakeStatus(uri, SITE, "tandem.v1", "tandem.token."
+                + JwksTestResource.token(session, "agent", "SHARED")), "agent token on the visitor endpoint");
+        assertEquals(403, TestSocket.handshakeStatus(ws(agentUri), CONSOLE, "tandem.v1", "tandem.token." + valid),
+                "visitor token on the agent endpoint");
+
+        for (String origin : new String[] { null, "null", "http://localhost:8090.evil.test", "https://localhost:8090",
+                "http://localhost:8091", "http://evil.test" }) {
+            assertEquals(403, TestSocket.handshakeStatus(uri, origin, "tandem.v1", "tandem.token." + valid),
+                    "origin " + origin);
+        }
+    }
+
+    @Test
+    void viewOnlyAgentControlIsDroppedAndForeignTypesCloseTheSocket() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TestSocket visitor = visitor(session, "VIEW_ONLY");
+        TestSocket agent = agent(session, "VIEW_ONLY");
+        agent.send("{\"t\":\"click\",\"id\":12}");
+        agent.send("{\"t\":\"navigate\",\"url\":\"http://localhost:8090/apply.html\"}");
+        agent.send("{\"t\":\"highlight\",\"x\":1,\"y\":2}");
+        assertEquals("{\"t\":\"highlight\",\"x\":1,\"y\":2}", visitor.nextRelayed(),
+                "the forged control messages never reach the visitor; the highlight after them does");
+
+        agent.send("{\"t\":\"snapshot\",\"seq\":1,\"root\":{}}");
+        assertEquals(1003, agent.closeCode.get(10, TimeUnit.SECONDS), "an agent never sends DOM");
+
+        TestSocket visitorTwo = visitor(UUID.randomUUID().toString(), "VIEW_ONLY");
+        visitorTwo.send("{\"seq\":1,\"t\":");
+        assertEquals(1007, visitorTwo.closeCode.get(10, TimeUnit.SECONDS), "malformed JSON");
+    }
+
+    @Test
+    void sharedModeRelaysAgentControl() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TestSocket visitor = visitor(session, "SHARED");
+        TestSocket agent = agent(session, "SHARED");
+        agent.send("{\"t\":\"click\",\"id\":12}");
+        assertEquals("{\"t\":\"click\",\"id\":12}", visitor.nextRelayed());
+    }
+
+    @Test
+    void theVisitorsXIsPublishedAndSessionEndedClosesBothSides() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TestSocket visitor = visitor(session, "VIEW_ONLY");
+        TestSocket agent = agent(session, "VIEW_ONLY");
+        String bootstrap = TandemInfraResource.kafka().bootstrapServers();
+
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
+                "group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
+                new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("tandem.gateway-events"));
+            visitor.send("{\"t\":\"end\"}");
+            String end = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (end == null && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(250))) {
+                    if (session.equals(record.key()) && record.value().contains("\"EndRequested\"")) {
+                        end = record.value();
+                    }
+                }
+            }
+            assertTrue(end != null && end.contains("\"role\":\"VISITOR\""), "EndRequested(VISITOR) published: " + end);
+        }
+
+        String ended = "{\"type\":\"SessionEnded\",\"id\":\"" + UUID.randomUUID() + "\",\"time\":\"" + Instant.now()
+                + "\",\"aggregateId\":\"" + session + "\",\"agentId\":\"agent1\",\"reason\":\"VISITOR_ENDED\"}";
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            // The gateway's consumer starts at the latest offset; until it is assigned a publish can pass it by.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                producer.send(new ProducerRecord<>("tandem.session-events", session, ended)).get();
+                return visitor.closeCode.isDone() && agent.closeCode.isDone();
+            });
+        }
+        assertEquals(1000, visitor.closeCode.get());
+        assertEquals(1000, agent.closeCode.get());
+        assertTrue(visitor.received.stream().anyMatch(m -> m.contains("\"t\":\"ended\"") && m.contains("visitor-ended")));
+        assertTrue(agent.received.stream().anyMatch(m -> m.contains("\"t\":\"ended\"")));
+    }
+
+    @Test
+    void theBundlesAndTheConsoleAreServed() {
+        io.restassured.RestAssured.given().when().get("/tandem.js").then().statusCode(200);
+        io.restassured.RestAssured.given().when().get("/viewer.js").then().statusCode(200);
+        io.restassured.RestAssured.given().when().get("/console/config.json").then().statusCode(200)
+                .body("realm", org.hamcrest.Matchers.equalTo("tandem"));
+        io.restassured.RestAssured.given().when().get("/q/health/ready").then().statusCode(200);
+    }
+}
