@@ -134,10 +134,15 @@ class SiteConfigResourceTest {
     void onlyAdminsOfTheSitesTenantMayReadOrChangeIt() {
         String siteId = site();
         given().contentType(ContentType.JSON).body(DOCUMENT)
+                .when().put("/api/admin/sites/{id}", siteId).then().statusCode(401)
+                .contentType("application/problem+json");
+        given().auth().oauth2("not-a-token").contentType(ContentType.JSON).body(DOCUMENT)
                 .when().put("/api/admin/sites/{id}", siteId).then().statusCode(401);
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("agent1", Set.of("agent")))
                 .contentType(ContentType.JSON).body(DOCUMENT)
-                .when().put("/api/admin/sites/{id}", siteId).then().statusCode(403);
+                .when().put("/api/admin/sites/{id}", siteId).then().statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://tandem.dev/problems/forbidden"));
         given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).body(DOCUMENT)
                 .when().put("/api/admin/sites/{id}", siteId).then().statusCode(200);
 

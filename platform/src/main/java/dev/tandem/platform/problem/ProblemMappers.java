@@ -18,6 +18,9 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 
 /** Every error a Tandem REST API returns is {@code application/problem+json}. */
 public class ProblemMappers {
@@ -98,6 +101,22 @@ public class ProblemMappers {
                 ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
         String detail = status == 415 ? "send the body as application/json" : title;
         return respond(new Problem(Problem.TYPE_BASE + slug, title, status, detail, uri.getPath(), List.of()));
+    }
+
+    /** No or an invalid token where one is needed. */
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthenticated(RuntimeException e, UriInfo uri) {
+        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer")
+                .entity(new Problem(Problem.TYPE_BASE + "unauthenticated", "Unauthorized", 401,
+                        "send a valid bearer token", uri.getPath(), List.of()))
+                .build();
+    }
+
+    /** A valid token without the role this operation needs. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(new Problem(Problem.TYPE_BASE + "forbidden", "Forbidden", 403,
+                "the caller's role does not allow this operation", uri.getPath(), List.of()));
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
