@@ -85,9 +85,13 @@ public class ProblemMappers {
                 uri.getPath(), errors));
     }
 
-    @ServerExceptionMapper
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (status == 400 && e.getCause() instanceof JsonProcessingException json) {
+            // A body that is not JSON at all arrives wrapped by the REST layer's Jackson reader.
+            return unreadable(json, uri);
+        }
         String slug = switch (status) {
             case 401 -> "unauthenticated";
             case 403 -> "forbidden";

@@ -1,0 +1,154 @@
+package dev.tandem.invite;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import dev.tandem.contracts.Mode;
+import dev.tandem.invite.domain.InviteLifecycle;
+
+/**
+ * An agent's invitation to a visitor to co-browse, created by a chat platform (the tenant). The
+ * visitor proves who they are with a credential of which only the hash is kept. State changes go
+ * through the methods below, which apply {@link InviteLifecycle}; fields are never set from outside.
+ */
+@Entity
+@Table(name = "invite")
+public class Invite {
+
+    @Id
+    private UUID id;
+
+    @Column(nullable = false, updatable = false)
+    private String tenant;
+
+    @Column(name = "agent_id", nullable = false, updatable = false)
+    private String agentId;
+
+    @Column(name = "chat_id", nullable = false, updatable = false)
+    private String chatId;
+
+    @Column(name = "site_id", nullable = false, updatable = false)
+    private String siteId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, updatable = false)
+    private Mode mode;
+
+    @Column(updatable = false)
+    private String message;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    private InviteState state;
+
+    @Column(name = "credential_hash", nullable = false, updatable = false)
+    private String credentialHash;
+
+    @Column(name = "created_at", nullable = false, updatable = false)
+    private Instant createdAt;
+
+    @Column(name = "expires_at", nullable = false, updatable = false)
+    private Instant expiresAt;
+
+    /** When it left PENDING (answered or expired); null while pending. */
+    @Column(name = "closed_at")
+    private Instant closedAt;
+
+    protected Invite() {
+        // for Hibernate
+    }
+
+    /** A new pending invite that expires {@code expiry} after {@code now}. */
+    public static Invite open(UUID id, String tenant, String agentId, String chatId, String siteId, Mode mode,
+            String message, String credentialHash, Instant now, Duration expiry) {
+        Invite invite = new Invite();
+        invite.id = id;
+        invite.tenant = tenant;
+        invite.agentId = agentId;
+        invite.chatId = chatId;
+        invite.siteId = siteId;
+        invite.mode = mode;
+        invite.message = message;
+        invite.credentialHash = credentialHash;
+        invite.createdAt = now;
+        invite.expiresAt = InviteLifecycle.expiresAt(now, expiry);
+        invite.state = InviteState.PENDING;
+        return invite;
+    }
+
+    /** The state at {@code now}: a pending invite past its expiry is EXPIRED even before the sweeper ran. */
+    public InviteState stateAt(Instant now) {
+        return InviteLifecycle.stateAt(state, expiresAt, now);
+    }
+
+    /** Records the visitor's answer; throws {@code InviteNotPendingException} (changing nothing) when too late. */
+    public void answer(InviteLifecycle.Answer answer, Instant now) {
+        InviteState next = InviteLifecycle.answer(state, expiresAt, now, answer);
+        state = next;
+        closedAt = now;
+    }
+
+    /** Records that nobody answered in time. */
+    public void expire(Instant now) {
+        InviteState next = InviteLifecycle.expire(state, expiresAt, now);
+        state = next;
+        closedAt = now;
+    }
+
+    public UUID getId() {
+        return id;
+    }
+
+    public String getTenant() {
+        return tenant;
+    }
+
+    public String getAgentId() {
+        return agentId;
+    }
+
+    public String getChatId() {
+        return chatId;
+    }
+
+    public String getSiteId() {
+        return siteId;
+    }
+
+    public Mode getMode() {
+        return mode;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    /** The stored state; callers showing it to someone want {@link #stateAt(Instant)}. */
+    public InviteState getState() {
+        return state;
+    }
+
+    public String getCredentialHash() {
+        return credentialHash;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getExpiresAt() {
+        return expiresAt;
+    }
+
+    public Instant getClosedAt() {
+        return closedAt;
+    }
+}

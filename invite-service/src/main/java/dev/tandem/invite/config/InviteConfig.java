@@ -1,0 +1,41 @@
+package dev.tandem.invite.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Business settings of invite-service ({@code invite.*} in application.properties). */
+@ConfigMapping(prefix = "invite")
+public interface InviteConfig {
+
+    /** How long a visitor has to answer an invite. */
+    @WithDefault("2m")
+    Duration expiry();
+
+    Sweeper sweeper();
+
+    Idempotency idempotency();
+
+    interface Sweeper {
+
+        /**
+         * How often pending invites past their expiry are moved to EXPIRED, in the scheduler's form
+         * ({@code 1s}, {@code 500ms}); {@code off} disables the sweeper. The scheduler reads it
+         * from {@code ExpirySweeper}'s annotation.
+         */
+        @WithDefault("1s")
+        String interval();
+
+        /** How many invites one run expires at most (the rest wait for the next run). */
+        @WithDefault("100")
+        int batchSize();
+    }
+
+    interface Idempotency {
+
+        /** How long an {@code Idempotency-Key} is remembered. */
+        @WithDefault("24h")
+        Duration retention();
+    }
+}
