@@ -1,0 +1,95 @@
+package dev.tandem.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Gives the demo site ({@code demo-insurer}, tenant {@code demo}) its configuration in
+ * masking-config-service, through the admin API like an admin would, so that the save is versioned and
+ * published on {@code tandem.site-config}. The launcher's own Keycloak client
+ * ({@code tandem-local-launcher}: role {@code tandem-admin}, claim {@code tenant=demo}) signs the call.
+ *
+ * <p>Done on every start, but only saved when the site is missing or does not allow this stack's demo
+ * origin. (A Flyway seed cannot do it for the packaged service: {@code quarkus.flyway.locations} is
+ * fixed when the jar is built, and the origin depends on the ports.)
+ */
+final class DemoSiteSeed {
+
+    static final String CLIENT_ID = "tandem-local-launcher";
+    /** A local-demo value, public in this repository; the client exists only in the local realm. */
+    static final String CLIENT_SECRET = "local-demo-launcher-secret";
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private DemoSiteSeed() {
+    }
+
+    /** The demo site's document: the Harbour pages' private reference numbers carry the class {@code secret}. */
+    static ObjectNode document(String demoOrigin) {
+        ObjectNode document = Json.MAPPER.createObjectNode();
+        document.putArray("allowedOrigins").add(demoOrigin);
+        document.putArray("rules").addObject()
+                .put("kind", "MASK").put("selector", ".secret").put("note", "internal reference numbers");
+        document.putObject("appearance")
+                .put("borderColor", "#f5a623").put("highlightColor", "#ffd400").put("matchViewport", true);
+        document.putObject("modes").putArray("default").add("VIEW_ONLY").add("SHARED");
+        document.putObject("detectors").put("cardNumbers", true).put("usSsn", true);
+        return document;
+    }
+
+    /** @return true when it saved a new version, false when the site was already right */
+    static boolean ensure(URI configService, URI tokenEndpoint, String siteId, String demoOrigin) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        ClientCredentials credentials = new ClientCredentials(tokenEndpoint, CLIENT_ID, CLIENT_SECRET, http,
+                Clock.systemUTC());
+        URI site = configService.resolve("/api/admin/sites/" + siteId);
+        try {
+            String token = credentials.token();
+            HttpResponse<String> current = http.send(HttpRequest.newBuilder(site).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (current.statusCode() == 200 && allows(Json.MAPPER.readTree(current.body()), demoOrigin)) {
+                return false;
+            }
+            if (current.statusCode() != 200 && current.statusCode() != 404) {
+                throw new IllegalStateException("masking-config-service answered " + current.statusCode()
+                        + " to GET " + site + ": " + current.body());
+            }
+            ObjectNode body = Json.MAPPER.createObjectNode().put("enabled", true);
+            body.set("document", document(demoOrigin));
+            HttpResponse<String> saved = http.send(HttpRequest.newBuilder(site).timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (saved.statusCode() != 200) {
+                throw new IllegalStateException("masking-config-service refused the demo site's configuration: "
+                        + saved.statusCode() + " " + saved.body());
+            }
+            return true;
+        } catch (ClientCredentials.TokenException e) {
+            throw new IllegalStateException("could not configure the demo site: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not configure the demo site at " + site + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while configuring the demo site", e);
+        }
+    }
+
+    private static boolean allows(JsonNode config, String origin) {
+        JsonNode origins = config.path("allowedOrigins");
+        List<String> all = new java.util.ArrayList<>();
+        origins.forEach(o -> all.add(o.asText()));
+        return config.path("enabled").asBoolean(false) && all.contains(origin);
+    }
+}
