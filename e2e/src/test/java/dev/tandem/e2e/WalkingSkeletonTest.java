@@ -120,7 +120,7 @@ class WalkingSkeletonTest {
         // 2. The tag shows the invite prompt on the brand's page; the visitor accepts.
         Locator consent = visitor.getByTestId("tandem-consent");
         assertThat(consent).isVisible(LONG);
-        assertThat(visitor.getByTestId("tandem-consent-mode")).containsText("view");
+        assertThat(visitor.getByTestId("tandem-consent-mode")).hasText("View only");
         visitor.getByTestId("tandem-accept").click();
 
         // 3 + 4. session-service creates the session from InviteAccepted; both sides join the gateway; the
@@ -129,8 +129,8 @@ class WalkingSkeletonTest {
         assertThat(agent.getByTestId("session-code")).hasText(java.util.regex.Pattern.compile("^\\d{9}$"),
                 new LocatorAssertions.HasTextOptions().setTimeout(30_000));
         FrameLocator mirrored = agent.frameLocator("tandem-viewer iframe");
-        assertThat(mirrored.locator("h1")).containsText("Harbour",
-                new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        assertThat(mirrored.locator("h1")).hasText("Apply for travel insurance",
+                new LocatorAssertions.HasTextOptions().setTimeout(30_000));
 
         // The visitor types into a normal field: the agent sees the text.
         visitor.locator("#full-name").click();
