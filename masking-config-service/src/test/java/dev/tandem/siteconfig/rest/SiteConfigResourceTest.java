@@ -104,7 +104,7 @@ class SiteConfigResourceTest {
     }
 
     @Test
-    void theDemoSiteIsNotSeededOutsideTheLocalStack() {
+    void anUnknownSiteIsAProblemNotAnEmptyConfig() {
         given().when().get("/api/sites/{id}/config", "demo-insurer")
                 .then().statusCode(404)
                 .contentType("application/problem+json")

@@ -4,8 +4,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import jakarta.enterprise.inject.Instance;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.vertx.core.Context;
@@ -14,8 +13,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
  * Publishes the outbox to Kafka in order, at least once: a batch of rows is locked (so that several
@@ -28,16 +25,24 @@ public class OutboxRelay {
 
     static final int BATCH = 200;
 
-    private final MutinyEmitter<String> emitter;
+    private final Instance<OutboxSender> sender;
 
-    public OutboxRelay(@Channel("outbox") MutinyEmitter<String> emitter) {
-        this.emitter = emitter;
+    /** The sender is resolved on first use: its channel is wired only once messaging has started. */
+    public OutboxRelay(Instance<OutboxSender> sender) {
+        this.sender = sender;
     }
 
-    @Scheduled(every = "${tandem.outbox.interval:0.2s}", delayed = "${tandem.outbox.initial-delay:2s}",
+    @Scheduled(every = "${tandem.outbox.interval:1s}", delayed = "${tandem.outbox.initial-delay:2s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "outbox-relay")
     Uni<Void> relay() {
-        return publishBatch()
+        OutboxSender ready;
+        try {
+            ready = sender.get();
+        } catch (RuntimeException e) {
+            Log.debugf("outbox channel not wired yet, next run will try: %s", e.toString());
+            return Uni.createFrom().voidItem();
+        }
+        return publishBatch(ready)
                 .onFailure().invoke(e -> Log.warnf("outbox not published yet, will retry: %s", e.toString()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
@@ -45,22 +50,26 @@ public class OutboxRelay {
 
     /** Publishes one batch; the number of events published. */
     public Uni<Integer> publishBatch() {
+        return publishBatch(sender.get());
+    }
+
+    private Uni<Integer> publishBatch(OutboxSender to) {
         return Panache.withTransaction(() -> Panache.getSession()
                 .chain(session -> session
                         .createNativeQuery("SELECT * FROM outbox_event ORDER BY seq LIMIT " + BATCH
                                 + " FOR UPDATE SKIP LOCKED", OutboxEvent.class)
                         .getResultList())
-                .chain(this::sendInOrderThenDelete));
+                .chain(rows -> sendInOrderThenDelete(to, rows)));
     }
 
-    private Uni<Integer> sendInOrderThenDelete(List<OutboxEvent> rows) {
+    private Uni<Integer> sendInOrderThenDelete(OutboxSender to, List<OutboxEvent> rows) {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         // The broker acknowledges on its own thread; Hibernate Reactive must go on on this context.
         Context context = Vertx.currentContext();
         return Multi.createFrom().iterable(rows)
-                .onItem().transformToUniAndConcatenate(row -> send(row)
+                .onItem().transformToUniAndConcatenate(row -> to.send(row)
                         .emitOn(task -> context.runOnContext(ignored -> task.run())))
                 .collect().last()
                 .chain(() -> Panache.getSession().chain(s -> s
@@ -69,16 +78,5 @@ public class OutboxRelay {
                         .setParameter("last", rows.getLast().seq)
                         .executeUpdate()))
                 .replaceWith(rows.size());
-    }
-
-    private Uni<Void> send(OutboxEvent row) {
-        Message<String> message = Message.of(row.payload)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withTopic(row.topic)
-                        .withKey(row.eventKey)
-                        .withHeaders(List.of(new org.apache.kafka.common.header.internals.RecordHeader(
-                                "tandem-event-type", row.eventType.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
-                        .build());
-        return emitter.sendMessage(message);
     }
 }
