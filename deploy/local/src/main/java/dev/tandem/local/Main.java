@@ -12,13 +12,13 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * {@code java -jar deploy/local/target/tandem-local.jar}: starts the whole stack with the standard
+ * {@code java -jar deploy/local/target/tandem-local-launcher.jar}: starts the whole stack with the standard
  * ports and the state in {@code <repo>/.local}, prints what to open, and stops everything on Ctrl-C.
  */
 public final class Main {
 
     private static final String USAGE = """
-            Usage: java -jar deploy/local/target/tandem-local.jar [--fresh] [--base-port=N] [--state-dir=DIR] [--repo=DIR]
+            Usage: java -jar deploy/local/target/tandem-local-launcher.jar [--fresh] [--base-port=N] [--state-dir=DIR] [--repo=DIR]
               --fresh          forget the data of earlier runs (Kafka, PostgreSQL, Keycloak's users and realm)
               --base-port=N    ports N+81..N+84, N+90, N+180, N+33, N+92 instead of the standard ones
               --state-dir=DIR  keep the state in DIR instead of <repo>/.local
@@ -101,7 +101,7 @@ public final class Main {
     }
 
     /**
-     * The repository holding this jar ({@code deploy/local/target/tandem-local.jar}), else the first
+     * The repository holding this jar ({@code deploy/local/target/tandem-local-launcher.jar}), else the first
      * parent of the working directory that has {@code deploy/local}.
      */
     static Path findRepo() {
