@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tandem.contracts.Mode;
 import dev.tandem.contracts.SessionEvent;
+import dev.tandem.gateway.config.GatewayConfig;
 import dev.tandem.gateway.messaging.GatewayEventPublisher;
 import dev.tandem.gateway.relay.MessagePolicy.Verdict;
 import dev.tandem.gateway.security.JoinToken;
@@ -32,6 +33,7 @@ public class SessionHub {
     public static final int CLOSE_NORMAL = 1000;
     public static final int CLOSE_UNSUPPORTED = 1003;
     public static final int CLOSE_MALFORMED = 1007;
+    public static final int CLOSE_TOO_BIG = 1009;
 
     static final class Room {
         final String sessionId;
@@ -66,9 +68,12 @@ public class SessionHub {
     private final ObjectMapper json;
     private final AtomicLong dropped = new AtomicLong();
 
-    public SessionHub(GatewayEventPublisher events, ObjectMapper json) {
+    private final int maxMessageSize;
+
+    public SessionHub(GatewayEventPublisher events, ObjectMapper json, GatewayConfig config) {
         this.events = events;
         this.json = json;
+        this.maxMessageSize = config.maxMessageSize();
     }
 
     public Uni<Void> join(WebSocketConnection connection) {
@@ -99,6 +104,9 @@ public class SessionHub {
         Room room = rooms.get(token.sessionId());
         if (room == null || room.of(token.role()) != connection) {
             return connection.close(new CloseReason(CLOSE_NORMAL, "not part of a live session"));
+        }
+        if (frame.length() > maxMessageSize) {
+            return connection.close(new CloseReason(CLOSE_TOO_BIG, "message too big"));
         }
         String type;
         try {

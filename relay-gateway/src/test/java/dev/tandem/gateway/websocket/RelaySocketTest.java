@@ -2,6 +2,7 @@ package dev.tandem.gateway.websocket;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -131,6 +132,20 @@ class RelaySocketTest {
         TestSocket visitorTwo = visitor(UUID.randomUUID().toString(), "VIEW_ONLY");
         visitorTwo.send("{\"seq\":1,\"t\":");
         assertEquals(1007, visitorTwo.closeCode.get(10, TimeUnit.SECONDS), "malformed JSON");
+    }
+
+    @Test
+    void anOversizedMessageClosesOnlyItsOwnSocketWith1009() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TestSocket visitor = visitor(session, "VIEW_ONLY");
+        TestSocket agent = agent(session, "VIEW_ONLY");
+        TestSocket bystander = visitor(UUID.randomUUID().toString(), "VIEW_ONLY");
+        String huge = "{\"t\":\"snapshot\",\"pad\":\"" + "x".repeat(1_200_000) + "\"}";
+        visitor.socket.sendText(huge, true);
+        assertEquals(1009, visitor.closeCode.get(10, TimeUnit.SECONDS));
+        bystander.send("{\"t\":\"viewport\",\"seq\":1,\"w\":1,\"h\":1}");
+        assertFalse(bystander.closeCode.isDone(), "another session's socket stays open");
+        assertTrue(!agent.received.stream().anyMatch(m -> m.contains("\"pad\"")), "nothing of it was relayed");
     }
 
     @Test
