@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = GatewayEvent.Activity.class, name = "Activity"),
         @JsonSubTypes.Type(value = GatewayEvent.PageVisited.class, name = "PageVisited"),
         @JsonSubTypes.Type(value = GatewayEvent.EndRequested.class, name = "EndRequested"),
+        @JsonSubTypes.Type(value = GatewayEvent.ActionRefused.class, name = "ActionRefused"),
 })
 public sealed interface GatewayEvent extends Event {
 
@@ -32,5 +33,14 @@ public sealed interface GatewayEvent extends Event {
 
     /** The visitor pressed X or the agent pressed End. */
     record EndRequested(UUID id, Instant time, String aggregateId, SessionEvent.Role role) implements GatewayEvent {
+    }
+
+    /**
+     * The gateway dropped a message the sender's role or the session's mode does not allow (for example an
+     * agent click in view-only mode), for the audit trail. {@code messageType} is the frame's type only,
+     * never its payload.
+     */
+    record ActionRefused(UUID id, Instant time, String aggregateId, SessionEvent.Role role, String messageType,
+            String reason) implements GatewayEvent {
     }
 }
