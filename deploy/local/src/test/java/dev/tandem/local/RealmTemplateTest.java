@@ -86,8 +86,18 @@ class RealmTemplateTest {
         assertUser("agent2", "agent");
         assertUser("supervisor1", "supervisor");
         assertUser("admin1", "tandem-admin");
-        assertEquals(List.of("demo"), texts(user("admin1").path("attributes").path("tenant")));
-        assertTrue(user("agent1").path("attributes").path("tenant").isMissingNode());
+        // ADR 0003: every caller's tenant is the `tenant` claim; all demo users belong to tenant "demo".
+        for (String username : List.of("agent1", "agent2", "supervisor1", "admin1")) {
+            assertEquals(List.of("demo"), texts(user(username).path("attributes").path("tenant")), username);
+        }
+    }
+
+    @Test
+    void theDemoChatPlatformNamesItsTenantInItsTokens() {
+        JsonNode tenant = client("demo-chat-platform").path("protocolMappers").get(0);
+        assertEquals("oidc-hardcoded-claim-mapper", tenant.path("protocolMapper").asText());
+        assertEquals("tenant", tenant.path("config").path("claim.name").asText());
+        assertEquals("demo", tenant.path("config").path("claim.value").asText());
     }
 
     @Test
