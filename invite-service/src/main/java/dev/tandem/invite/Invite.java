@@ -45,6 +45,9 @@ public class Invite {
     @Column(updatable = false)
     private String message;
 
+    @Column(name = "agent_group", nullable = false, updatable = false)
+    private String agentGroup;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private InviteState state;
@@ -67,12 +70,13 @@ public class Invite {
     }
 
     /** A new pending invite that expires {@code expiry} after {@code now}. */
-    public static Invite open(UUID id, String tenant, String agentId, String chatId, String siteId, Mode mode,
-            String message, String credentialHash, Instant now, Duration expiry) {
+    public static Invite open(UUID id, String tenant, String agentId, String agentGroup, String chatId,
+            String siteId, Mode mode, String message, String credentialHash, Instant now, Duration expiry) {
         Invite invite = new Invite();
         invite.id = id;
         invite.tenant = tenant;
         invite.agentId = agentId;
+        invite.agentGroup = agentGroup;
         invite.chatId = chatId;
         invite.siteId = siteId;
         invite.mode = mode;
@@ -113,6 +117,11 @@ public class Invite {
 
     public String getAgentId() {
         return agentId;
+    }
+
+    /** The agent group whose allowed modes (site config) apply, also to mode changes in its session. */
+    public String getAgentGroup() {
+        return agentGroup;
     }
 
     public String getChatId() {

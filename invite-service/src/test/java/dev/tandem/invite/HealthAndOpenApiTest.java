@@ -41,6 +41,39 @@ class HealthAndOpenApiTest {
                 .body("paths.'/api/invites/{id}'.get.summary", containsString("Read an invite"))
                 .body("paths.'/api/visitor/invite'.get.summary", containsString("Read the invite"))
                 .body("paths.'/api/visitor/invite/accept'.post.summary", containsString("Accept"))
-                .body("paths.'/api/visitor/invite/decline'.post.summary", containsString("Decline"));
+                .body("paths.'/api/visitor/invite/decline'.post.summary", containsString("Decline"))
+                .body("paths.'/api/chats/{chatId}/visitor-credential'.post.summary", containsString("chat credential"))
+                .body("paths.'/api/requests'.post.summary", containsString("Ask for co-browsing help"))
+                .body("paths.'/api/requests'.get.summary", containsString("List"))
+                .body("paths.'/api/requests/{id}'.get.summary", containsString("Read"))
+                .body("paths.'/api/requests/{id}/accept'.post.summary", containsString("Pick up"))
+                .body("paths.'/api/visitor/request'.get.summary", containsString("Read"))
+                .body("paths.'/api/sessions/{sessionId}/mode-requests'.post.summary", containsString("shared"))
+                .body("paths.'/api/sessions/{sessionId}/mode-requests/{id}'.get.summary", containsString("Read"))
+                .body("paths.'/api/visitor/mode-request'.get.summary", containsString("Read"))
+                .body("paths.'/api/visitor/mode-request/accept'.post.summary", containsString("SHARED"))
+                .body("paths.'/api/visitor/mode-request/decline'.post.summary", containsString("Decline"));
+    }
+
+    /** Every operation shows an example of its successful answer, so an integrator sees the shape at once. */
+    @Test
+    void everyOperationHasAnExample() {
+        io.restassured.path.json.JsonPath doc = given().when().get("/q/openapi?format=json")
+                .then().statusCode(200).extract().jsonPath();
+        java.util.Map<String, java.util.Map<String, Object>> paths = doc.getMap("paths");
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
+            if (!path.startsWith("/api/")) {
+                return;
+            }
+            String ok = doc.getMap("paths.'" + path + "'." + method + ".responses").keySet().stream()
+                    .filter(code -> String.valueOf(code).startsWith("2")).findFirst().map(String::valueOf).orElse(null);
+            Object examples = ok == null ? null : doc.get("paths.'" + path + "'." + method + ".responses.'" + ok
+                    + "'.content.'application/json'.examples");
+            if (examples == null) {
+                missing.add(method + " " + path);
+            }
+        }));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), missing);
     }
 }

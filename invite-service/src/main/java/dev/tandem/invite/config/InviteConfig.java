@@ -17,6 +17,32 @@ public interface InviteConfig {
 
     Idempotency idempotency();
 
+    Requests requests();
+
+    ModeRequests modeRequests();
+
+    interface Requests {
+
+        /** How long a visitor's request for help waits for an agent. */
+        @WithDefault("2m")
+        Duration expiry();
+
+        /** How long a chat credential (POST /api/chats/{chatId}/visitor-credential) can be used. */
+        @WithDefault("12h")
+        Duration chatCredentialLifetime();
+
+        /** How many requests GET /api/requests lists at most. */
+        @WithDefault("100")
+        int listLimit();
+    }
+
+    interface ModeRequests {
+
+        /** How long the visitor has to answer a request to go from view-only to shared. */
+        @WithDefault("60s")
+        Duration expiry();
+    }
+
     interface Sweeper {
 
         /**

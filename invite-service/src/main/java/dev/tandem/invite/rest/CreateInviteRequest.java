@@ -16,6 +16,11 @@ public record CreateInviteRequest(
         @Pattern(regexp = CreateInviteRequest.ID, message = CreateInviteRequest.ID_RULE)
         String agentId,
 
+        @Schema(description = "The agent's group: the site's config says which modes each group may use. "
+                + "Optional, default \"default\"", examples = "default")
+        @Pattern(regexp = CreateInviteRequest.ID, message = CreateInviteRequest.ID_RULE)
+        String agentGroup,
+
         @Schema(description = "The chat the invite is sent in", examples = "chat-42")
         @NotNull(message = CreateInviteRequest.REQUIRED)
         @Pattern(regexp = CreateInviteRequest.ID, message = CreateInviteRequest.ID_RULE)

@@ -17,6 +17,8 @@ public record InviteResponse(
         @Schema(description = "PENDING until the visitor answers (ACCEPTED, DECLINED) or the time runs out (EXPIRED)")
         InviteState state,
         String agentId,
+        @Schema(description = "The agent group whose allowed modes apply")
+        String agentGroup,
         String chatId,
         String siteId,
         Mode mode,
@@ -42,7 +44,7 @@ public record InviteResponse(
 
     static InviteResponse of(Invite invite, Instant now, String credential) {
         return new InviteResponse(invite.getId().toString(), invite.stateAt(now), invite.getAgentId(),
-                invite.getChatId(), invite.getSiteId(), invite.getMode(), invite.getMessage(), invite.getCreatedAt(),
+                invite.getAgentGroup(), invite.getChatId(), invite.getSiteId(), invite.getMode(), invite.getMessage(), invite.getCreatedAt(),
                 invite.getExpiresAt(), credential == null ? null : new VisitorAccess(credential));
     }
 }

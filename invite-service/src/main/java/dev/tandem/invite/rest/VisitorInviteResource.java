@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -49,7 +50,8 @@ public class VisitorInviteResource {
     @ResponseHeader(name = "Cache-Control", value = "no-store")
     @Operation(summary = "Read the invite the visitor holds the credential of")
     @APIResponse(responseCode = "200", description = "The invite; state EXPIRED once its time is up",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VisitorInviteView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VisitorInviteView.class),
+                    examples = @ExampleObject(name = "invite", value = Examples.VISITOR_INVITE)))
     @APIResponse(responseCode = "404", description = "invite-not-found: no or an unknown credential",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<VisitorInviteView> view(@Parameter(in = ParameterIn.HEADER, description = "The invite's credential")
@@ -63,7 +65,8 @@ public class VisitorInviteResource {
     @Operation(summary = "Accept the invite: co-browse with the agent",
             description = "Publishes InviteAccepted, on which session-service creates the session.")
     @APIResponse(responseCode = "200", description = "The invite, now ACCEPTED",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VisitorInviteView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VisitorInviteView.class),
+                    examples = @ExampleObject(name = "invite", value = Examples.VISITOR_INVITE)))
     @APIResponse(responseCode = "404", description = "invite-not-found: no or an unknown credential",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "invite-not-pending: answered before or expired; nothing changed",
@@ -78,7 +81,8 @@ public class VisitorInviteResource {
     @ResponseHeader(name = "Cache-Control", value = "no-store")
     @Operation(summary = "Decline the invite", description = "Publishes InviteRejected.")
     @APIResponse(responseCode = "200", description = "The invite, now DECLINED",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VisitorInviteView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VisitorInviteView.class),
+                    examples = @ExampleObject(name = "invite", value = Examples.VISITOR_INVITE)))
     @APIResponse(responseCode = "404", description = "invite-not-found: no or an unknown credential",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "invite-not-pending: answered before or expired; nothing changed",

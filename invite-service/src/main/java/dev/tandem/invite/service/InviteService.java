@@ -40,11 +40,12 @@ import io.smallrye.mutiny.Uni;
 public class InviteService {
 
     /** What a chat platform asks for. */
-    public record NewInvite(String agentId, String chatId, String siteId, Mode mode, String message) {
+    public record NewInvite(String agentId, String agentGroup, String chatId, String siteId, Mode mode,
+            String message) {
 
         /** SHA-256 of the request's fields: a retry with the same Idempotency-Key must ask for the same thing. */
         String fingerprint() {
-            String canonical = String.join("\n", agentId, chatId, siteId, mode.name(),
+            String canonical = String.join("\n", agentId, agentGroup, chatId, siteId, mode.name(),
                     message == null ? "\u0000" : "m" + message);
             try {
                 return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
@@ -74,9 +75,11 @@ public class InviteService {
     private final InviteConfig config;
     private final Clock clock;
     private final SecureRandom random;
+    private final Admission admission;
 
     public InviteService(InviteRepository invites, IdempotencyKeys idempotencyKeys, Outbox outbox,
-            InviteConfig config, Clock clock, SecureRandom random) {
+            InviteConfig config, Clock clock, SecureRandom random, Admission admission) {
+        this.admission = admission;
         this.invites = invites;
         this.idempotencyKeys = idempotencyKeys;
         this.outbox = outbox;
@@ -113,11 +116,13 @@ public class InviteService {
     }
 
     private Uni<Created> open(UUID id, String tenant, NewInvite request, Instant now) {
-        return invites.lockPendingOfAgent(request.agentId())
+        return admission.check(tenant, request.siteId(), request.agentGroup(), request.mode(), request.agentId())
+                .chain(() -> invites.lockPendingOfAgent(request.agentId()))
                 .chain(pending -> pending == null ? Uni.createFrom().voidItem() : expireOrRefuse(pending, tenant, now))
                 .chain(() -> {
                     VisitorCredential credential = VisitorCredential.issue(random);
-                    Invite invite = Invite.open(id, tenant, request.agentId(), request.chatId(), request.siteId(),
+                    Invite invite = Invite.open(id, tenant, request.agentId(), request.agentGroup(), request.chatId(),
+                            request.siteId(),
                             request.mode(), request.message(), credential.hash(), now, config.expiry());
                     return invites.persist(invite)
                             .call(() -> publish(invite, InviteEvents.created(invite, now)))

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +43,7 @@ import dev.tandem.invite.domain.VisitorCredential;
 import dev.tandem.invite.support.Db;
 import dev.tandem.invite.support.InviteEventsTopic;
 import dev.tandem.invite.support.Invites;
+import dev.tandem.invite.support.Sites;
 import dev.tandem.invite.support.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
@@ -62,6 +64,11 @@ class InviteResourceTest {
 
     @Inject
     ObjectMapper json;
+
+    @BeforeEach
+    void sites() {
+        Sites.defaults();
+    }
 
     // ---- creating -----------------------------------------------------------------------------
 
@@ -161,7 +168,7 @@ class InviteResourceTest {
                 .body("status", equalTo(409))
                 .body("detail", containsString(first));
         // another chat platform is refused too, without learning the first invite's id
-        Invites.post(OTHER_PLATFORM, Invites.body(agent)).then().statusCode(409)
+        Invites.post(OTHER_PLATFORM, Invites.bodyFor(OTHER_PLATFORM, agent)).then().statusCode(409)
                 .body("type", equalTo("https://tandem.dev/problems/invite-pending"))
                 .body("detail", not(containsString(first)));
         assertEquals(1, Db.count("SELECT count(*) FROM invite WHERE agent_id = ?", agent));
@@ -286,7 +293,7 @@ class InviteResourceTest {
         String key = UUID.randomUUID().toString();
         Response mine = postWithKey(PLATFORM, Invites.body(Invites.newAgent()), key);
         mine.then().statusCode(201);
-        Response theirs = postWithKey(OTHER_PLATFORM, Invites.body(Invites.newAgent()), key);
+        Response theirs = postWithKey(OTHER_PLATFORM, Invites.bodyFor(OTHER_PLATFORM, Invites.newAgent()), key);
         theirs.then().statusCode(201).body("visitor.credential", notNullValue());
         assertNotEquals((String) mine.path("id"), theirs.path("id"));
         assertNotEquals((String) mine.path("visitor.credential"), theirs.path("visitor.credential"));

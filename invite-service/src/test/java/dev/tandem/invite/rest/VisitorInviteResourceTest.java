@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import dev.tandem.invite.domain.VisitorCredential;
 import dev.tandem.invite.support.Db;
 import dev.tandem.invite.support.InviteEventsTopic;
 import dev.tandem.invite.support.Invites;
+import dev.tandem.invite.support.Sites;
 import dev.tandem.invite.support.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
@@ -45,6 +47,11 @@ class VisitorInviteResourceTest {
 
     @Inject
     ObjectMapper json;
+
+    @BeforeEach
+    void sites() {
+        Sites.defaults();
+    }
 
     @Test
     void theVisitorSeesTheInviteAndNothingAboutTheChatPlatform() {

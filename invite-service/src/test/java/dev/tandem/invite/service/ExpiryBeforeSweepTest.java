@@ -12,6 +12,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,7 @@ import dev.tandem.infra.test.TandemInfraResource;
 import dev.tandem.invite.support.Db;
 import dev.tandem.invite.support.InviteEventsTopic;
 import dev.tandem.invite.support.Invites;
+import dev.tandem.invite.support.Sites;
 import dev.tandem.invite.support.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
@@ -50,6 +52,11 @@ class ExpiryBeforeSweepTest {
 
     @Inject
     ObjectMapper json;
+
+    @BeforeEach
+    void sites() {
+        Sites.defaults();
+    }
 
     @Test
     void anInvitePastItsExpiryIsExpiredForEveryoneBeforeTheSweeperRuns() {

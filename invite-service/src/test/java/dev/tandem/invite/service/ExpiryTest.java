@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +25,9 @@ import dev.tandem.infra.test.TandemInfraResource;
 import dev.tandem.invite.support.Db;
 import dev.tandem.invite.support.InviteEventsTopic;
 import dev.tandem.invite.support.Invites;
+import dev.tandem.invite.support.ModeRequests;
+import dev.tandem.invite.support.Requests;
+import dev.tandem.invite.support.Sites;
 import dev.tandem.invite.support.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
@@ -45,7 +49,8 @@ class ExpiryTest {
     public static class ShortExpiry implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("invite.expiry", "2s", "invite.sweeper.interval", "1s");
+            return Map.of("invite.expiry", "2s", "invite.sweeper.interval", "1s", "invite.requests.expiry", "2s",
+                    "invite.mode-requests.expiry", "2s");
         }
     }
 
@@ -53,6 +58,11 @@ class ExpiryTest {
 
     @Inject
     ObjectMapper json;
+
+    @BeforeEach
+    void sites() {
+        Sites.defaults();
+    }
 
     @Test
     void anUnansweredInviteExpiresPublishesInviteExpiredAndCannotBeAcceptedAnyMore() {
@@ -141,6 +151,40 @@ class ExpiryTest {
             topic.awaitEvent(InviteEvent.InviteExpired.class, held);
             assertEquals("EXPIRED", Db.rows("SELECT state FROM invite WHERE id = ?", UUID.fromString(held))
                     .getFirst().get("state"));
+        }
+    }
+
+    @Test
+    void anUnansweredVisitorRequestExpiresAndCannotBePickedUpAnyMore() {
+        try (InviteEventsTopic topic = InviteEventsTopic.fromNow(json)) {
+            String chat = Requests.newChat();
+            Response created = Requests.ask(Requests.chatCredential(chat)).then().statusCode(201).extract().response();
+            String id = created.path("id");
+            InviteEventsTopic.Received record = topic.await(r -> r.event() instanceof InviteEvent.VisitorRequestExpired
+                    && r.event().aggregateId().equals(id), Duration.ofSeconds(20));
+            assertEquals(chat, record.key());
+            assertEquals(chat, ((InviteEvent.VisitorRequestExpired) record.event()).chatId());
+            assertEquals("EXPIRED", Db.rows("SELECT state FROM visitor_request WHERE id = ?", UUID.fromString(id))
+                    .getFirst().get("state"));
+            given().header(Invites.CREDENTIAL, (String) created.path("visitor.credential"))
+                    .when().get("/api/visitor/request").then().statusCode(200).body("state", equalTo("EXPIRED"));
+            Requests.accept(Tokens.chatPlatform(PLATFORM), id, Map.of("agentId", Invites.newAgent(), "mode", "VIEW_ONLY"))
+                    .then().statusCode(409).body("type", equalTo("https://tandem.dev/problems/request-not-pending"));
+        }
+    }
+
+    @Test
+    void anUnansweredModeRequestExpiresAsADeclineAndCannotBeAnsweredLate() {
+        ModeRequests.LiveSession s = ModeRequests.liveSession(json, Sites.SITE_A);
+        try (InviteEventsTopic topic = InviteEventsTopic.fromNow(json)) {
+            String id = ModeRequests.ask(Tokens.agent(s.agentId()), s.sessionId(), "SHARED").then().statusCode(201)
+                    .extract().path("id");
+            InviteEvent.ModeChangeAnswered answered = topic.awaitEvent(InviteEvent.ModeChangeAnswered.class, id);
+            assertEquals(false, answered.accepted());
+            ModeRequests.visitor("POST", "/accept", s.visitorCredential()).then().statusCode(409)
+                    .body("type", equalTo("https://tandem.dev/problems/mode-request-not-pending"));
+            ModeRequests.visitor("GET", "", s.visitorCredential()).then().statusCode(200)
+                    .body("state", equalTo("EXPIRED"));
         }
     }
 }

@@ -35,7 +35,7 @@ public final class InviteEventsTopic implements AutoCloseable {
     private final ObjectMapper json;
     private final List<Received> received = new ArrayList<>();
 
-    private InviteEventsTopic(ObjectMapper json) {
+    private InviteEventsTopic(ObjectMapper json, boolean fromBeginning) {
         this.json = json;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TandemInfraResource.kafka().bootstrapServers(),
@@ -45,12 +45,37 @@ public final class InviteEventsTopic implements AutoCloseable {
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
         consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
+        if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+        }
         partitions.forEach(consumer::position); // resolves the lazy seek now, before the test acts
     }
 
     public static InviteEventsTopic fromNow(ObjectMapper json) {
-        return new InviteEventsTopic(json);
+        return new InviteEventsTopic(json, false);
+    }
+
+    /** Everything the topic holds, from its first record on. */
+    public static InviteEventsTopic fromBeginning(ObjectMapper json) {
+        return new InviteEventsTopic(json, true);
+    }
+
+    /** Reads everything up to the current end of every partition (what has been published until now). */
+    public List<Received> readToEnd() {
+        java.util.Set<TopicPartition> partitions = consumer.assignment();
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("could not read " + Topics.INVITE_EVENTS + " to its end");
+            }
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                received.add(parse(r));
+            }
+        }
+        return received();
     }
 
     /** Polls until a record matching {@code match} arrives (at most {@code timeout}); returns it. */

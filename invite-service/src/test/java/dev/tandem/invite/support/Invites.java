@@ -32,6 +32,13 @@ public final class Invites {
         return body;
     }
 
+    /** A body for chat platform {@code client}, on its own site. */
+    public static Map<String, Object> bodyFor(String client, String agentId) {
+        Map<String, Object> body = body(agentId);
+        body.put("siteId", "chat-b".equals(client) ? Sites.SITE_B : Sites.SITE_A);
+        return body;
+    }
+
     public static Response post(String client, Object body) {
         return given().auth().oauth2(Tokens.chatPlatform(client))
                 .contentType(ContentType.JSON).body(body)
