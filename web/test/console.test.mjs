@@ -109,7 +109,11 @@ test("sign in with PKCE, watch the session, see it end", async () => {
     assert.equal(await page.getByTestId("session-mode").textContent(), "View only");
     await page.waitForFunction(() => window.__sockets.length === 1 && window.__sockets[0].readyState === 1);
     const protocols = await page.evaluate(() => window.__sockets[0].protocols);
-    assert.deepEqual(protocols, ["tandem.v1", "tandem.token.agent.jwt.token"]);
+    assert.deepEqual(protocols.slice(0, 2), ["tandem.v1", "tandem.token.agent.jwt.token"]);
+    // the agent's OIDC access token rides along (Quarkus: a subprotocol becomes the Authorization header)
+    assert.equal(protocols.length, 3);
+    assert.ok(protocols[2].startsWith("quarkus-http-upgrade#Authorization#Bearer%20"), "access token subprotocol");
+    assert.ok(oidc.tokens.has(protocols[2].slice("quarkus-http-upgrade#Authorization#Bearer%20".length)));
     assert.equal(await page.evaluate(() => window.__sockets[0].url), "ws://127.0.0.1:9/ws/agent");
     await page.getByTestId("viewer-status").getByText("waiting").waitFor();
 

@@ -131,7 +131,9 @@ class Console {
       ui.ended.hidden = true;
       ui.session.hidden = false;
       ui.slot.replaceChildren(viewer);
-      viewer.connect({ gatewayUrl: this.config.gatewayUrl, joinToken: grant.joinToken });
+      // The gateway checks that the viewer's OIDC identity is the session's agent.
+      const accessToken = await this.oidc.accessToken();
+      viewer.connect({ gatewayUrl: this.config.gatewayUrl, joinToken: grant.joinToken, ...(accessToken === null ? {} : { accessToken }) });
     } finally {
       this.mounting = false;
     }

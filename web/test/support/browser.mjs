@@ -58,7 +58,17 @@ export const FAKE_WEBSOCKET = `
     }
     send(data) {
       if (this.readyState !== 1) throw new DOMException("not open", "InvalidStateError");
-      this.sent.push(String(data));
+      if (typeof data === "string") {
+        this.sent.push(data);
+        return;
+      }
+      // A binary frame is recorded as JSON too: its header, and the whole frame in base64.
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      const length = (bytes[0] << 8) | bytes[1];
+      const header = JSON.parse(new TextDecoder().decode(bytes.subarray(2, 2 + length)));
+      let binary = "";
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      this.sent.push(JSON.stringify({ ...header, __binary: btoa(binary), __bytes: bytes.length }));
     }
     close(code = 1000, reason = "") {
       if (this.readyState >= 2) return;
@@ -68,6 +78,13 @@ export const FAKE_WEBSOCKET = `
     }
     deliver(frame) {
       if (this.readyState !== 1) return;
+      if (frame !== null && typeof frame === "object" && typeof frame.__binary === "string") {
+        const text = atob(frame.__binary);
+        const bytes = new Uint8Array(text.length);
+        for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+        this.fire(new MessageEvent("message", { data: bytes.buffer }));
+        return;
+      }
       this.fire(new MessageEvent("message", { data: typeof frame === "string" ? frame : JSON.stringify(frame) }));
     }
     serverClose(code, reason = "") {
@@ -85,6 +102,27 @@ export const FAKE_WEBSOCKET = `
   window.__sockets = sockets;
   /** Frames sent on all sockets since the last call, parsed. */
   window.__takeSent = () => sockets.flatMap((s) => s.sent.splice(0)).map((f) => JSON.parse(f));
+  /** Binary frames with their payload inflated into \`__text\` (as a test reads them). */
+  window.__decodeFrames = async (frames) => {
+    const out = [];
+    for (const frame of frames) {
+      if (typeof frame.__binary !== "string") {
+        out.push(frame);
+        continue;
+      }
+      const text = atob(frame.__binary);
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+      const length = (bytes[0] << 8) | bytes[1];
+      let payload = bytes.subarray(2 + length);
+      if (frame.enc === "deflate-raw") {
+        const stream = new Blob([payload]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+        payload = new Uint8Array(await new Response(stream).arrayBuffer());
+      }
+      out.push({ ...frame, __text: new TextDecoder().decode(payload) });
+    }
+    return out;
+  };
 })();
 `;
 

@@ -1,8 +1,11 @@
 /** The agent's WebSocket to the relay gateway; frames in and out, nothing about pages. */
 import type { AgentMessage } from "@tandem/protocol";
+import { decodeBinaryFrame } from "./binary.js";
 
 const SUBPROTOCOL = "tandem.v1";
 const TOKEN_PREFIX = "tandem.token.";
+/** The agent's OIDC access token, the way Quarkus turns a subprotocol into an Authorization header. */
+const BEARER_PREFIX = "quarkus-http-upgrade#Authorization#Bearer%20";
 
 export type Frame = Record<string, unknown> & { t: string };
 
@@ -20,8 +23,13 @@ export class AgentConnection {
     url: string,
     token: string,
     private readonly handlers: ConnectionHandlers,
+    accessToken?: string,
   ) {
-    const socket = new WebSocket(url, [SUBPROTOCOL, TOKEN_PREFIX + token]);
+    const protocols = [SUBPROTOCOL, TOKEN_PREFIX + token];
+    if (typeof accessToken === "string" && accessToken !== "") {
+      protocols.push(BEARER_PREFIX + accessToken);
+    }
+    const socket = new WebSocket(url, protocols);
     this.socket = socket;
     socket.onopen = () => {
       if (socket.protocol !== SUBPROTOCOL) {
@@ -31,7 +39,15 @@ export class AgentConnection {
       }
       this.handlers.open();
     };
+    socket.binaryType = "arraybuffer";
     socket.onmessage = (event: MessageEvent) => {
+      if (event.data instanceof ArrayBuffer) {
+        const binary = decodeBinaryFrame(event.data);
+        if (binary !== null) {
+          this.handlers.frame(binary);
+        }
+        return;
+      }
       if (typeof event.data !== "string") {
         return;
       }

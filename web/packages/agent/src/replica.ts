@@ -49,6 +49,11 @@ function isHtml(node: Node, localName: string): node is HTMLElement {
   return isElement(node) && node.namespaceURI === HTML_NS && node.localName === localName;
 }
 
+function isFrameTag(tag: string): boolean {
+  const lower = tag.toLowerCase();
+  return lower === "iframe" || lower === "frame";
+}
+
 function isStyleElement(node: Node | null): boolean {
   return node !== null && isElement(node) && node.localName === "style";
 }
@@ -62,6 +67,12 @@ export class Replica {
   private readonly hidden = new Set<NodeId>();
   private readonly base: string;
   readonly snapshotId: number;
+  /** The snapshot's window scroll, applied again once the whole snapshot has arrived. */
+  private scrollAtSnapshot: Json | null = null;
+  /** Frames whose document is built once they are connected. */
+  private pendingFrames: Array<{ frame: HTMLIFrameElement; wire: Json }> = [];
+  private readonly topLayer = new Set<Element>();
+  private readonly pseudo = { hover: [] as Element[], focus: [] as Element[] };
 
   private constructor(
     private readonly doc: Document,
@@ -87,18 +98,18 @@ export class Replica {
     const replica = new Replica(doc, win, url, snapshotId);
     replica.buildDocument(root);
     if (isJson(scroll)) {
+      replica.scrollAtSnapshot = scroll;
       replica.scroll({ id: 0, x: scroll["x"], y: scroll["y"] });
     }
     return replica;
   }
 
-  private buildDocument(root: Json): void {
+  private buildDocument(root: Json, doc: Document = this.doc): void {
     const children = root["children"];
     if (!Array.isArray(children)) {
       throw new ReplicaError("bad document");
     }
     const hasDoctype = children.some((child) => isJson(child) && child["type"] === 10);
-    const doc = this.doc;
     // A constant skeleton, written only to pick standards or quirks mode like the visitor's page.
     doc.open();
     doc.write(hasDoctype ? "<!DOCTYPE html><html><head></head><body></body></html>" : "<html><head></head><body></body></html>");
@@ -107,6 +118,7 @@ export class Replica {
     const origin = pageOrigin(this.base);
     doc.head.append(...this.policyElements(origin));
     this.register(nodeId(root["id"]), doc);
+    this.adopt(doc, root["adopted"]);
 
     for (const child of children) {
       if (!isJson(child)) {
@@ -129,12 +141,100 @@ export class Replica {
           built.prepend(head);
         }
         head.prepend(...this.policyElements(origin));
-        doc.replaceChild(built, doc.documentElement);
+        doc.replaceChild(doc.adoptNode(built), doc.documentElement);
       } else if (built.nodeType === 8) {
-        doc.appendChild(built);
+        doc.appendChild(doc.adoptNode(built));
       } else {
         throw new ReplicaError("unexpected node at document level");
       }
+    }
+    this.settle();
+  }
+
+  /**
+   * After nodes were connected: frames get their documents (a frame has one only once it is in
+   * the page), and top-layer state (modal dialogs, open popovers) is shown.
+   */
+  private settle(): void {
+    const frames = this.pendingFrames.splice(0);
+    for (const { frame, wire } of frames) {
+      const inner = frame.isConnected ? frame.contentDocument : null;
+      if (inner === null) {
+        this.hide(wire);
+        continue;
+      }
+      this.buildDocument(wire, inner);
+    }
+    for (const el of this.topLayer) {
+      this.showTopLayer(el);
+    }
+  }
+
+  private showTopLayer(el: Element): void {
+    const state = el.getAttribute("data-tandem-top");
+    const html = el as HTMLElement & { showPopover?: () => void; hidePopover?: () => void };
+    try {
+      if (!el.isConnected) {
+        return;
+      }
+      if (isHtml(el, "dialog")) {
+        const dialog = el as HTMLDialogElement;
+        const modal = dialog.matches(":modal");
+        if (state === "modal" && !modal) {
+          dialog.removeAttribute("open");
+          dialog.showModal();
+        } else if (state !== "modal" && modal) {
+          // Leave the top layer, keeping the `open` attribute as the visitor's page has it: close()
+          // does nothing without it (the wire may have removed it before this state arrived).
+          const stayOpen = dialog.hasAttribute("open");
+          dialog.setAttribute("open", "");
+          dialog.close();
+          if (stayOpen) {
+            dialog.setAttribute("open", "");
+          }
+        }
+      }
+      if (el.hasAttribute("popover")) {
+        const open = el.matches(":popover-open");
+        if (state === "popover" && !open) {
+          html.showPopover?.();
+        } else if (state !== "popover" && open) {
+          html.hidePopover?.();
+        }
+      }
+    } catch {
+      // A browser without the top layer shows the element where it is.
+    }
+    if (state === null) {
+      this.topLayer.delete(el);
+    }
+  }
+
+  /** Constructed sheets for a document's or shadow root's `adoptedStyleSheets`. */
+  private adopt(root: Document | ShadowRoot, sheets: unknown): void {
+    if (sheets === undefined) {
+      return;
+    }
+    if (!Array.isArray(sheets)) {
+      throw new ReplicaError("bad adopted sheets");
+    }
+    const Sheet = (this.win as Window & typeof globalThis).CSSStyleSheet;
+    const built: CSSStyleSheet[] = [];
+    for (const css of sheets) {
+      try {
+        const sheet = new Sheet();
+        sheet.replaceSync(sanitizeStyleText(text(css), this.base));
+        built.push(sheet);
+      } catch (error) {
+        if (error instanceof ReplicaError) {
+          throw error;
+        }
+      }
+    }
+    try {
+      root.adoptedStyleSheets = built;
+    } catch {
+      // Sheets from another realm (a frame's document): left out.
     }
   }
 
@@ -225,6 +325,10 @@ export class Replica {
       return this.standIn(node, id, false);
     }
     if (plan.action === "box") {
+      const frameDoc = (children ?? []).find((child) => isJson(child) && child["type"] === 9);
+      if (frameDoc !== undefined && isFrameTag(tag)) {
+        return this.createFrame(node, id, stringAttrs, frameDoc as Json);
+      }
       return this.standIn(node, id, true, stringAttrs);
     }
     let el: Element;
@@ -237,13 +341,72 @@ export class Replica {
     for (const [name, value] of Object.entries(stringAttrs)) {
       this.writeAttribute(el, name, value);
     }
-    for (const child of children ?? []) {
+    this.appendChildren(el, children ?? [], depth + 1);
+    if (typeof node["css"] === "string" && el.localName === "style") {
+      el.textContent = sanitizeStyleText(node["css"], this.base);
+    }
+    return el;
+  }
+
+  /** Builds wire children into a parent: nodes, or for an element its shadow root. */
+  private appendChildren(parent: Node, children: unknown[], depth: number): void {
+    for (const child of children) {
       if (!isJson(child)) {
         throw new ReplicaError("bad node");
       }
-      el.appendChild(this.create(child, depth + 1, el));
+      if (child["type"] === 11) {
+        this.createShadow(parent, child, depth);
+        continue;
+      }
+      parent.appendChild(this.create(child, depth, parent));
     }
-    return el;
+  }
+
+  private createShadow(host: Node, wire: Json, depth: number): void {
+    let root: ShadowRoot | null = null;
+    if (isElement(host) && !this.inert.has(host) && host.shadowRoot === null) {
+      try {
+        root = host.attachShadow({ mode: "open" });
+      } catch {
+        root = null;
+      }
+    }
+    if (root === null) {
+      this.hide(wire, depth);
+      return;
+    }
+    this.register(nodeId(wire["id"]), root);
+    this.adopt(root, wire["adopted"]);
+    const children = wire["children"];
+    if (!Array.isArray(children)) {
+      throw new ReplicaError("bad shadow root");
+    }
+    this.appendChildren(root, children, depth + 1);
+  }
+
+  /**
+   * A same-origin frame of the visitor's page: a frame of the view's own (sandboxed like it, no
+   * address), whose document is rebuilt like the page's once it is connected.
+   */
+  private createFrame(node: Json, id: NodeId, attrs: Record<string, string>, doc: Json): Node {
+    const frame = this.doc.createElement("iframe");
+    frame.setAttribute("sandbox", "allow-same-origin");
+    frame.setAttribute("referrerpolicy", "no-referrer");
+    for (const name of ["id", "class", "style", "width", "height", "title", "name"]) {
+      const value = attrs[name];
+      if (value !== undefined) {
+        this.writeAttribute(frame, name, value);
+      }
+    }
+    this.register(id, frame);
+    this.inert.add(frame);
+    for (const child of (node["children"] as unknown[] | undefined) ?? []) {
+      if (isJson(child) && child !== doc) {
+        this.hide(child);
+      }
+    }
+    this.pendingFrames.push({ frame, wire: doc });
+    return frame;
   }
 
   /**
@@ -293,6 +456,9 @@ export class Replica {
     const write = planAttribute(el, name, value, this.base);
     if (write === null) {
       return;
+    }
+    if (write.name === "data-tandem-top") {
+      this.topLayer.add(el);
     }
     try {
       if (write.value === null) {
@@ -393,6 +559,142 @@ export class Replica {
       const value = text(change["value"]);
       (node as CharacterData).data = isStyleElement(node.parentNode) ? sanitizeStyleText(value, this.base) : value;
     }
+    this.applySheets(frame["sheets"], frame["adopted"]);
+    this.settle();
+    if (frame["hover"] !== undefined) {
+      this.setPseudo("hover", frame["hover"]);
+    }
+    if (frame["focus"] !== undefined) {
+      this.setPseudo("focus", frame["focus"]);
+    }
+  }
+
+  private applySheets(sheets: unknown, adopted: unknown): void {
+    if (sheets !== undefined) {
+      if (!Array.isArray(sheets)) {
+        throw new ReplicaError("bad sheets");
+      }
+      for (const change of sheets as unknown[]) {
+        if (!isJson(change)) {
+          throw new ReplicaError("bad sheet change");
+        }
+        const node = this.lookup(change["id"]);
+        if (node === undefined || this.inert.has(node)) {
+          continue;
+        }
+        if (!isStyleElement(node)) {
+          throw new ReplicaError("sheet change on a non-style element");
+        }
+        node.textContent = sanitizeStyleText(text(change["css"]), this.base);
+      }
+    }
+    if (adopted !== undefined) {
+      if (!Array.isArray(adopted)) {
+        throw new ReplicaError("bad adopted change");
+      }
+      for (const change of adopted as unknown[]) {
+        if (!isJson(change)) {
+          throw new ReplicaError("bad adopted change");
+        }
+        const node = this.lookup(change["id"]);
+        if (node === undefined) {
+          continue;
+        }
+        if (node.nodeType !== 9 && node.nodeType !== 11) {
+          throw new ReplicaError("adopted sheets on a non-root");
+        }
+        this.adopt(node as Document | ShadowRoot, change["sheets"]);
+      }
+    }
+  }
+
+  /**
+   * Shows the visitor's hover or focus: `data-tandem-hover` on the element and its ancestors,
+   * `data-tandem-focus` on the focused element and `data-tandem-focus-within` above it. The view's
+   * CSS has `:hover` and `:focus` rewritten to match them.
+   */
+  private setPseudo(kind: "hover" | "focus", raw: unknown): void {
+    for (const el of this.pseudo[kind]) {
+      el.removeAttribute(`data-tandem-${kind}`);
+      el.removeAttribute("data-tandem-focus-within");
+    }
+    this.pseudo[kind] = [];
+    if (raw === 0) {
+      return;
+    }
+    const node = this.lookup(raw);
+    if (node === undefined || !isElement(node) || this.inert.has(node)) {
+      return;
+    }
+    const chain: Element[] = [];
+    for (let current: Node | null = node; current !== null; ) {
+      if (isElement(current)) {
+        chain.push(current);
+      }
+      current = current.parentNode ?? (current.nodeType === 11 ? (current as ShadowRoot).host : null);
+    }
+    chain.forEach((el, i) => {
+      if (kind === "hover") {
+        el.setAttribute("data-tandem-hover", "");
+      } else {
+        el.setAttribute(i === 0 ? "data-tandem-focus" : "data-tandem-focus-within", "");
+      }
+    });
+    this.pseudo[kind] = chain;
+  }
+
+  /** Appends the subtrees of one `snapshot.part` record (always at the end of each parent). */
+  applyPart(record: Json): void {
+    const appends = record["appends"];
+    if (!Array.isArray(appends)) {
+      throw new ReplicaError("bad snapshot part");
+    }
+    for (const entry of appends as unknown[]) {
+      if (!isJson(entry) || !Array.isArray(entry["nodes"])) {
+        throw new ReplicaError("bad append");
+      }
+      const nodes = entry["nodes"] as unknown[];
+      const parent = this.lookup(entry["id"]);
+      if (parent === undefined || this.inert.has(parent)) {
+        if (parent !== undefined && isHtml(parent, "iframe")) {
+          const doc = nodes.find((n) => isJson(n) && n["type"] === 9);
+          const frame = this.pendingFrameFor(parent);
+          if (doc !== undefined && frame) {
+            this.pendingFrames.push({ frame: parent as HTMLIFrameElement, wire: doc as Json });
+            continue;
+          }
+        }
+        for (const node of nodes) {
+          if (isJson(node)) {
+            this.hide(node);
+          }
+        }
+        continue;
+      }
+      if (parent.nodeType === 9) {
+        for (const node of nodes) {
+          if (!isJson(node) || node["type"] !== 8) {
+            throw new ReplicaError("cannot add that to the document");
+          }
+          parent.appendChild(this.create(node, 0, parent));
+        }
+        continue;
+      }
+      this.appendChildren(parent, nodes, 0);
+    }
+    this.settle();
+  }
+
+  /** A frame built from the wire that has no document yet. */
+  private pendingFrameFor(node: Node): boolean {
+    return isHtml(node, "iframe") && node.getAttribute("sandbox") === "allow-same-origin" && this.ids.has(node);
+  }
+
+  /** The whole snapshot is in: the window scroll again, now that the page has its full height. */
+  finishSnapshot(): void {
+    if (this.scrollAtSnapshot !== null) {
+      this.scroll({ id: 0, x: this.scrollAtSnapshot["x"], y: this.scrollAtSnapshot["y"] });
+    }
   }
 
   private applyAdd(add: Json, wire: Json): void {
@@ -412,8 +714,12 @@ export class Replica {
     if (parent === this.doc && wire["type"] !== 8) {
       throw new ReplicaError("cannot add that to the document");
     }
-    const built = this.create(wire, 0, parent);
-    parent.insertBefore(built, next);
+    if (wire["type"] === 11) {
+      this.createShadow(parent, wire, 0);
+    } else {
+      parent.insertBefore(this.create(wire, 0, parent), next);
+    }
+    this.settle();
   }
 
   applyInput(frame: Json): void {

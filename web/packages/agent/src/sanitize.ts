@@ -172,7 +172,19 @@ export function planAttribute(el: Element, name: string, value: string | null, b
   return { name, ns, value };
 }
 
-/** Text of a `<style>` element: its URLs are resolved like everything else. */
+/**
+ * User-action pseudo-classes: the agent's pointer never reaches the view, so `:hover` and the
+ * focus classes are rewritten to the attributes that show the visitor's state (replica.ts).
+ */
+const USER_ACTION = /:(hover|focus-within|focus-visible|focus)(?![\w-])/g;
+const USER_ACTION_ATTRIBUTE: Record<string, string> = {
+  hover: "[data-tandem-hover]",
+  "focus-within": "[data-tandem-focus-within]",
+  "focus-visible": "[data-tandem-focus]",
+  focus: "[data-tandem-focus]",
+};
+
+/** Text of a `<style>` element or adopted sheet: URLs resolved, user-action states rewritten. */
 export function sanitizeStyleText(css: string, base: string): string {
-  return rewriteCss(css, base);
+  return rewriteCss(css, base).replace(USER_ACTION, (_m, name: string) => USER_ACTION_ATTRIBUTE[name] ?? "");
 }

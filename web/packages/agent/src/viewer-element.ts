@@ -2,6 +2,7 @@
  * `<tandem-viewer>`: the visitor's page, rebuilt without scripts in a sandboxed iframe, with the
  * visitor's pointer on top. The agent points and highlights by moving and clicking on it.
  */
+import { SnapshotAssembly } from "./assembly.js";
 import { AgentConnection, type Frame } from "./connection.js";
 import { Replica } from "./replica.js";
 import { VIEWER_STYLES } from "./styles.js";
@@ -18,6 +19,8 @@ export interface ViewerConnectOptions {
   gatewayUrl: string;
   /** The agent's join token from session-service. */
   joinToken: string;
+  /** The agent's OIDC access token: the gateway checks that it is the session's agent. */
+  accessToken?: string;
 }
 
 const RESYNC_INTERVAL_MS = 2_000;
@@ -55,6 +58,11 @@ export class TandemViewerElement extends HTMLElement {
   private pendingPointer: { x: number; y: number } | null = null;
   private pointerFrame: number | null = null;
   private currentStatus: ViewerStatus = "idle";
+  /** A chunked snapshot being put together, and the changes that arrived meanwhile. */
+  private assembly: SnapshotAssembly | null = null;
+  private held: Frame[] = [];
+  /** `seq` of the last page-state frame; a gap means a lost frame, so a fresh snapshot. */
+  private lastSeq: number | null = null;
 
   constructor() {
     super();
@@ -108,7 +116,7 @@ export class TandemViewerElement extends HTMLElement {
       open: () => this.safely(() => this.setStatus("waiting")),
       frame: (frame) => this.safely(() => this.onFrame(frame)),
       close: (code, reason) => this.safely(() => this.onClose(code, reason)),
-    });
+    }, options.accessToken);
   }
 
   /** Ends the session for both sides: sends `end`, then waits briefly for the gateway's `ended`. */
@@ -132,8 +140,111 @@ export class TandemViewerElement extends HTMLElement {
     }
   }
 
+  /** Frames that change the page: applied in order, after a snapshot still being assembled. */
+  private static readonly PAGE_STATE = new Set(["mutations", "input", "scroll", "viewport"]);
+
   private onFrame(frame: Frame): void {
+    if (!this.checkSequence(frame)) {
+      return;
+    }
+    if (this.assembly !== null && TandemViewerElement.PAGE_STATE.has(frame.t)) {
+      this.held.push(frame);
+      return;
+    }
+    this.applyFrame(frame);
+  }
+
+  /**
+   * Follows `seq`: a snapshot (or its first chunk) starts the count, and any frame that does not
+   * follow the one before means something was lost: nothing more is applied until a fresh snapshot.
+   */
+  private checkSequence(frame: Frame): boolean {
+    const seq = frame["seq"];
+    if (typeof seq !== "number" || !Number.isInteger(seq)) {
+      return true;
+    }
+    const starts = frame.t === "snapshot" || (frame.t === "snapshot.chunk" && frame["part"] === 0);
+    if (starts) {
+      this.lastSeq = seq;
+      return true;
+    }
+    if (this.lastSeq === null) {
+      return true;
+    }
+    if (seq !== this.lastSeq + 1) {
+      this.lastSeq = null;
+      this.dropAssembly();
+      if (this.replica !== null || this.currentStatus === "live") {
+        this.requestResync();
+      }
+      return false;
+    }
+    this.lastSeq = seq;
+    return true;
+  }
+
+  private dropAssembly(): void {
+    this.assembly?.cancel();
+    this.assembly = null;
+    this.held = [];
+  }
+
+  private onChunk(frame: Frame): void {
+    const payload = frame["payload"];
+    const snapshotId = frame["snapshotId"];
+    if (!(payload instanceof Uint8Array) || typeof snapshotId !== "string") {
+      return;
+    }
+    if (frame["part"] === 0) {
+      this.dropAssembly();
+      const assembly: SnapshotAssembly = new SnapshotAssembly(snapshotId, {
+        record: (record, first) => {
+          if (this.assembly !== assembly) {
+            return;
+          }
+          if (first) {
+            if (record["t"] !== "snapshot" || String(record["snapshotId"]) !== snapshotId) {
+              throw new Error("bad first record");
+            }
+            this.onSnapshot(record as Frame);
+          } else if (this.replica !== null && !this.awaitingSnapshot) {
+            this.replica.applyPart(record);
+          }
+        },
+        done: () => {
+          if (this.assembly !== assembly) {
+            return;
+          }
+          this.safely(() => {
+            this.assembly = null;
+            this.replica?.finishSnapshot();
+            const held = this.held.splice(0);
+            for (const next of held) {
+              this.applyFrame(next);
+            }
+          });
+        },
+        fail: () => {
+          if (this.assembly !== assembly) {
+            return;
+          }
+          this.dropAssembly();
+          this.requestResync();
+        },
+      });
+      this.assembly = assembly;
+    } else if (this.assembly === null || this.assembly.snapshotId !== snapshotId) {
+      // The middle of a snapshot whose start this view never saw (it joined late): ignored.
+      return;
+    }
+    this.assembly.push(frame["part"], frame["last"], frame["enc"], payload);
+  }
+
+  private applyFrame(frame: Frame): void {
     switch (frame.t) {
+      case "snapshot.chunk":
+        this.onChunk(frame);
+        break;
       case "hello":
         if (frame["peerConnected"] === true && this.replica === null) {
           this.requestResync(true);
@@ -145,6 +256,7 @@ export class TandemViewerElement extends HTMLElement {
         }
         break;
       case "snapshot":
+        this.dropAssembly();
         this.onSnapshot(frame);
         break;
       case "mutations":
@@ -279,6 +391,8 @@ export class TandemViewerElement extends HTMLElement {
     }
     this.pendingPointer = null;
     this.awaitingSnapshot = true;
+    this.dropAssembly();
+    this.lastSeq = null;
   }
 
   private resetView(): void {

@@ -31,6 +31,8 @@ export interface SerializedDocument {
   id: NodeId;
   type: 9;
   children: SerializedNode[];
+  /** CSS text of the document's `adoptedStyleSheets`, in order. */
+  adopted?: string[];
 }
 
 export interface SerializedDoctype {
@@ -49,6 +51,11 @@ export interface SerializedElement {
   attrs: Record<string, string>;
   children: SerializedNode[];
   ns?: ElementNamespace;
+  /**
+   * For `<style>` elements whose rules were changed through the CSSOM (`insertRule`, ...): the
+   * sheet's current CSS text, which replaces the element's text on the agent's side.
+   */
+  css?: string;
 }
 
 export interface SerializedText {
@@ -63,9 +70,22 @@ export interface SerializedComment {
   text: string;
 }
 
+/**
+ * An open shadow root: always the first child of its host element in `children`. Its id is a
+ * valid `parentId` for adds; nodes are never inserted before it.
+ */
+export interface SerializedShadowRoot {
+  id: NodeId;
+  type: 11;
+  children: SerializedNode[];
+  /** CSS text of the root's `adoptedStyleSheets`, in order. */
+  adopted?: string[];
+}
+
 /** The `Node` of docs/protocol.md (renamed so it does not shadow the DOM's `Node`). */
 export type SerializedNode =
   | SerializedDocument
+  | SerializedShadowRoot
   | SerializedDoctype
   | SerializedElement
   | SerializedText
@@ -125,6 +145,52 @@ export interface MutationsMessage {
   removes: NodeId[];
   attrs: AttributeChange[];
   texts: TextChange[];
+  /** `<style>` elements whose CSSOM changed: their whole CSS text now. Applied after texts. */
+  sheets?: StyleSheetChange[];
+  /** Documents and shadow roots whose `adoptedStyleSheets` (or those sheets' rules) changed. */
+  adopted?: AdoptedChange[];
+  /**
+   * The visitor's `:hover` chain (deepest hovered element, 0 for none) and focused element (0 for
+   * none), sent when they change. The viewer shows them with `data-tandem-hover` and
+   * `data-tandem-focus` attributes that its rewritten CSS matches.
+   */
+  hover?: NodeId;
+  focus?: NodeId;
+}
+
+export interface StyleSheetChange {
+  id: NodeId;
+  css: string;
+}
+
+export interface AdoptedChange {
+  /** A document or shadow root. */
+  id: NodeId;
+  sheets: string[];
+}
+
+/**
+ * Binary `snapshot.chunk` frames carry a snapshot too large for one text frame (docs/engine.md).
+ * Frame: uint16 big-endian header length, the UTF-8 JSON header, then the payload. The payloads of
+ * parts 0..n, each inflated on its own, concatenate to UTF-8 NDJSON: first a `SnapshotMessage`
+ * without `seq` (what the visitor sees first: off-screen subtrees left for later), then
+ * `SnapshotPartRecord`s.
+ */
+export interface SnapshotChunkHeader {
+  t: "snapshot.chunk";
+  /** The snapshot's `snapshotId`, as a string. */
+  snapshotId: string;
+  seq: number;
+  /** 0, 1, 2, ... within one snapshot. */
+  part: number;
+  last: boolean;
+  enc: "deflate-raw" | "identity";
+}
+
+/** Appends children to nodes already sent: always at the end of the parent's children. */
+export interface SnapshotPartRecord {
+  t: "snapshot.part";
+  appends: Array<{ id: NodeId; nodes: SerializedNode[] }>;
 }
 
 export interface InputMessage {

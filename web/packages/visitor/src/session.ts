@@ -12,6 +12,7 @@ import { WebSocketTransport } from "./transport.js";
 import { AgentPresence } from "./ui/agent-presence.js";
 import type { TagHost } from "./ui/host.js";
 import { showSessionFrame, type SessionFrame } from "./ui/session-frame.js";
+import { SiteConfigWatcher } from "./site-config.js";
 
 const MAX_RECONNECTS = 5;
 /** How often the session checks that its frame is still on the page. */
@@ -27,6 +28,8 @@ export interface LiveSessionOptions {
   gateway: string;
   grant: JoinTokenGrant;
   config: SiteConfig;
+  /** The site config's URL: polled while the session runs; a newer version is applied at once. */
+  configUrl?: string;
   /** A fresh join token for reconnecting; throws a TandemError `session-ended` once it is over. */
   refreshGrant: () => Promise<JoinTokenGrant>;
   onStarted: (grant: JoinTokenGrant) => void;
@@ -44,6 +47,7 @@ export class LiveSession {
   private reconnects = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private frameCheck: ReturnType<typeof setInterval> | null = null;
+  private configWatcher: SiteConfigWatcher | null = null;
 
   constructor(private readonly options: LiveSessionOptions) {
     this.presence = new AgentPresence(options.host, options.win);
@@ -55,6 +59,27 @@ export class LiveSession {
 
   start(): void {
     this.connect(this.options.grant);
+    if (this.options.configUrl !== undefined) {
+      this.configWatcher = new SiteConfigWatcher(this.options.configUrl, this.options.config.version,
+        guard("config refresh", (config: SiteConfig) => this.applyConfig(config)));
+      this.configWatcher.start();
+    }
+  }
+
+  /** An admin changed the rules: from now on they apply, starting with a fresh snapshot; disabled ends it. */
+  private applyConfig(config: SiteConfig): void {
+    if (this.ended) {
+      return;
+    }
+    if (!config.enabled) {
+      this.end("site-disabled");
+      return;
+    }
+    this.options.config = config;
+    this.options.host.setColors({ border: config.appearance.borderColor, highlight: config.appearance.highlightColor });
+    if (this.capture !== null) {
+      this.startCapture();
+    }
   }
 
   /** The visitor ends the session (the X, or the page stops the tag). */
@@ -92,6 +117,10 @@ export class LiveSession {
       );
       this.options.onStarted(grant);
     }
+    this.startCapture();
+  }
+
+  private startCapture(): void {
     const { config, host, win } = this.options;
     this.capture?.stop();
     this.capture = new Capture({
@@ -114,6 +143,11 @@ export class LiveSession {
       return;
     }
     this.seq += 1;
+    if (frame.t === "snapshot.chunk") {
+      const { payload, ...header } = frame;
+      transport.sendBinary({ ...header, seq: this.seq }, payload);
+      return;
+    }
     transport.send({ ...frame, seq: this.seq } as VisitorMessage);
   }
 
@@ -215,6 +249,7 @@ export class LiveSession {
       return;
     }
     this.ended = true;
+    this.configWatcher?.stop();
     if (this.reconnectTimer !== null) {
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = null;

@@ -1,6 +1,6 @@
 /** Reads the site config answered by masking-config-service, failing closed on anything odd. */
 import type { Appearance, Detectors, RuleKind, SessionMode, SiteConfig, SiteRule } from "@tandem/protocol";
-import { booleanField, isRecord, numberField, stringField, type JsonRecord } from "./json.js";
+import { booleanField, isRecord, numberField, parseJson, stringField, type JsonRecord } from "./json.js";
 
 const RULE_KINDS: ReadonlySet<string> = new Set<RuleKind>(["MASK", "BLOCK", "NO_AGENT_CONTROL"]);
 
@@ -99,4 +99,75 @@ export function parseSiteConfig(value: unknown): SiteConfig | null {
     modes: parseModes(value["modes"]),
     detectors: parseDetectors(value["detectors"]),
   };
+}
+
+/** How often a running session asks whether the site's rules changed (answered 304 while they did not). */
+export const CONFIG_REFRESH_MS = 2_000;
+const REFRESH_TIMEOUT_MS = 5_000;
+
+/**
+ * Polls the site config while a session runs, with `If-None-Match` on the version in use, so that an
+ * admin's change reaches live sessions within seconds at the cost of an empty 304 most of the time.
+ * `onChange` gets each newer version; a failed or odd answer keeps the rules in use (they were valid).
+ */
+export class SiteConfigWatcher {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly url: string,
+    private version: number,
+    private readonly onChange: (config: SiteConfig) => void,
+    private readonly intervalMs = CONFIG_REFRESH_MS,
+  ) {}
+
+  start(): void {
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private schedule(): void {
+    if (this.stopped) {
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.poll().finally(() => this.schedule());
+    }, this.intervalMs);
+  }
+
+  private async poll(): Promise<void> {
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(), REFRESH_TIMEOUT_MS);
+    try {
+      const response = await fetch(this.url, {
+        method: "GET",
+        headers: { Accept: "application/json", "If-None-Match": `"v${this.version}"` },
+        credentials: "omit",
+        cache: "no-store",
+        mode: "cors",
+        signal: controller.signal,
+      });
+      if (response.status !== 200) {
+        return;
+      }
+      const config = parseSiteConfig(parseJson(await response.text()));
+      if (config === null || config.version <= this.version || this.stopped) {
+        return;
+      }
+      this.version = config.version;
+      this.onChange(config);
+    } catch {
+      // Offline for a moment, or the service restarts: the rules in use stay, the next poll tries again.
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
 }

@@ -214,6 +214,7 @@ class Tag implements TandemHandle {
       gateway: this.options.endpoints.gateway,
       grant,
       config,
+      configUrl: `${this.options.endpoints.config}/api/sites/${encodeURIComponent(this.options.siteId)}/config`,
       refreshGrant: () => this.api.sessionToken(credential, 5_000),
       onStarted: (started) => {
         this.emitter.emit("session-started", {

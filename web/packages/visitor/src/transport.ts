@@ -2,7 +2,7 @@
  * The WebSocket to the relay gateway. It knows frames, not pages: capture hands it messages and
  * it hands back whatever the agent or the gateway sent.
  */
-import type { VisitorMessage } from "@tandem/protocol";
+import type { SnapshotChunkHeader, VisitorMessage } from "@tandem/protocol";
 import { guard } from "./guard.js";
 import { isRecord, parseJson, type JsonRecord } from "./json.js";
 
@@ -76,6 +76,24 @@ export class WebSocketTransport implements VisitorTransport {
       return;
     }
     socket.send(JSON.stringify(message));
+  }
+
+  /**
+   * A binary frame: uint16 big-endian header length, the UTF-8 JSON header (`t` first), then the
+   * payload (docs/engine.md). Used for `snapshot.chunk`.
+   */
+  sendBinary(header: SnapshotChunkHeader, payload: Uint8Array): void {
+    const socket = this.socket;
+    if (socket === null || socket.readyState !== WebSocket.OPEN) {
+      return;
+    }
+    const head = new TextEncoder().encode(JSON.stringify(header));
+    const frame = new Uint8Array(2 + head.length + payload.length);
+    frame[0] = head.length >> 8;
+    frame[1] = head.length & 0xff;
+    frame.set(head, 2);
+    frame.set(payload, 2 + head.length);
+    socket.send(frame);
   }
 
   /** Closes without calling the close handler: the caller is the one ending things. */

@@ -1,15 +1,20 @@
 /**
- * Capture: snapshot, mutations and interactions of one document, masked, as protocol frames.
- * It knows nothing about sockets; whoever starts it decides where the frames go.
+ * Capture: snapshot, mutations and interactions of one document (with its open shadow roots and
+ * same-origin frames), masked, as protocol frames. It knows nothing about sockets; whoever starts
+ * it decides where the frames go.
  */
 import type { SiteRule } from "@tandem/protocol";
+import { guard } from "../guard.js";
 import type { DetectorSwitches } from "./detectors.js";
+import { isDocument, isElement } from "./dom.js";
 import type { FrameSink } from "./frames.js";
 import { InteractionTracker } from "./interactions.js";
 import { MaskingPolicy } from "./masking.js";
 import { Mirror } from "./mirror.js";
 import { MutationTracker } from "./mutations.js";
-import { serializeDocument, type SerializeContext } from "./serialize.js";
+import { frameDocument, type SerializeContext } from "./serialize.js";
+import { SheetWatcher } from "./sheets.js";
+import { writeSnapshot, type SnapshotJob } from "./snapshot-writer.js";
 
 export interface CaptureOptions {
   win: Window;
@@ -20,26 +25,45 @@ export interface CaptureOptions {
   emit: FrameSink;
 }
 
+/** How often in-place changes of `adoptedStyleSheets` are looked for. */
+const ADOPTED_POLL_MS = 1_000;
+
 export class Capture {
   private readonly doc: Document;
   private readonly ctx: SerializeContext;
   private readonly mutations: MutationTracker;
   private readonly interactions: InteractionTracker;
+  private readonly sheets: SheetWatcher;
   private snapshotId = 0;
   private running = false;
+  private job: SnapshotJob | null = null;
+  private poll: ReturnType<typeof setInterval> | null = null;
+  private readonly frameLoads = new WeakSet<Document>();
 
   constructor(private readonly options: CaptureOptions) {
     this.doc = options.win.document;
+    const mirror = new Mirror();
+    const policy = new MaskingPolicy({ rules: options.rules, detectors: options.detectors }, this.doc);
+    this.sheets = new SheetWatcher(mirror, policy, () => this.mutations.request());
     this.ctx = {
-      mirror: new Mirror(),
-      policy: new MaskingPolicy({ rules: options.rules, detectors: options.detectors }, this.doc),
+      mirror,
+      policy,
       visibility: new WeakMap(),
       ignore: options.ignore,
+      onRoot: (root) => this.follow(root),
+      sheets: this.sheets,
     };
     this.mutations = new MutationTracker(this.doc, this.ctx, (batch) => {
       this.options.emit({ t: "mutations", snapshotId: this.snapshotId, ...batch });
     });
-    this.interactions = new InteractionTracker(options.win, this.doc, this.ctx, () => this.mutations.flush(), options.emit);
+    this.mutations.sheetChanges = this.sheets;
+    this.interactions = new InteractionTracker(options.win, this.doc, this.ctx, () => this.mutations.flush(), (frame) => {
+      if (frame.t === "pseudo") {
+        this.options.emit({ t: "mutations", snapshotId: this.snapshotId, adds: [], removes: [], attrs: [], texts: [], ...frame.state });
+      } else {
+        this.options.emit(frame);
+      }
+    });
   }
 
   /** Sends a snapshot and starts following changes. */
@@ -49,36 +73,55 @@ export class Capture {
     }
     this.running = true;
     this.ctx.policy.notePasswordFields(this.doc);
+    this.sheets.start(this.options.win);
     this.mutations.start();
     this.interactions.start();
+    this.poll = setInterval(guard("adopted sheets", () => this.sheets.poll()), ADOPTED_POLL_MS);
     this.snapshot();
   }
 
-  /** Sends a fresh snapshot: new ids, and pending changes are folded into it. */
+  /**
+   * Sends a fresh snapshot: new ids, and pending changes are folded into it. A snapshot still
+   * being written is abandoned. Changes and interactions wait until the new one is out.
+   */
   snapshot(): void {
     if (!this.running) {
       return;
     }
+    this.job?.cancel();
     this.mutations.discard();
     this.ctx.mirror.clear();
     this.snapshotId += 1;
-    const { win } = this.options;
-    const root = serializeDocument(this.doc, this.ctx);
-    this.options.emit({
-      t: "snapshot",
+    this.interactions.hold();
+    const job = writeSnapshot({
+      win: this.options.win,
+      doc: this.doc,
+      ctx: this.ctx,
+      mutations: this.mutations,
       snapshotId: this.snapshotId,
-      url: win.location.href,
-      title: this.doc.title,
-      viewport: { w: win.innerWidth, h: win.innerHeight },
-      scroll: { x: win.scrollX, y: win.scrollY },
-      root,
+      emit: this.options.emit,
+      onComplete: ({ textareas, scrolled }) => {
+        // A textarea's text is its default; what was typed since lives in its value.
+        for (const area of textareas) {
+          if ((area as HTMLTextAreaElement).value !== (area as HTMLTextAreaElement).defaultValue) {
+            this.interactions.sendField(area);
+          }
+        }
+        for (const el of scrolled) {
+          this.interactions.sendScroll(el);
+        }
+      },
     });
-    // A textarea's text is its default; what was typed since lives in its value.
-    for (const area of Array.from(this.doc.querySelectorAll("textarea"))) {
-      if (area.value !== area.defaultValue) {
-        this.interactions.sendField(area);
-      }
-    }
+    this.job = job;
+    void job.done.then(
+      guard("snapshot done", () => {
+        if (this.job === job && this.running) {
+          this.job = null;
+          this.mutations.release();
+          this.interactions.release();
+        }
+      }),
+    );
   }
 
   /** Sends pending DOM changes now. */
@@ -91,13 +134,67 @@ export class Capture {
   /** The live element behind an id of the current snapshot. */
   elementById(id: number): Element | undefined {
     const node = this.ctx.mirror.nodeOf(id);
-    return node instanceof Element && node.isConnected ? node : undefined;
+    return isElement(node) && node.isConnected ? node : undefined;
   }
 
   stop(): void {
     this.running = false;
+    this.job?.cancel();
+    this.job = null;
+    if (this.poll !== null) {
+      clearInterval(this.poll);
+      this.poll = null;
+    }
     this.mutations.stop();
     this.interactions.stop();
+    this.sheets.stop();
     this.ctx.mirror.clear();
+  }
+
+  /** A document or shadow root got serialised: follow its changes and events too. */
+  private follow(root: Document | ShadowRoot): void {
+    this.mutations.observe(root);
+    this.sheets.follow(root);
+    if (root !== this.doc) {
+      this.interactions.listenTo(root);
+    }
+    if (isDocument(root) && root !== this.doc) {
+      this.ctx.policy.notePasswordFields(root);
+      this.watchFrameLoads(root);
+    }
+    if (root === this.doc) {
+      this.watchFrameLoads(root);
+    }
+  }
+
+  /** A frame that loads (late, or again) is sent again whole with its new document. */
+  private watchFrameLoads(doc: Document): void {
+    if (this.frameLoads.has(doc)) {
+      return;
+    }
+    this.frameLoads.add(doc);
+    // Popovers leave no trace in attributes; their toggle events tell.
+    doc.addEventListener(
+      "toggle",
+      guard("toggle", (event: Event) => {
+        const target = event.target as Node | null;
+        if (this.running && isElement(target)) {
+          this.mutations.noteTopLayer(target);
+        }
+      }),
+      { capture: true, passive: true },
+    );
+    doc.addEventListener(
+      "load",
+      guard("frame load", (event: Event) => {
+        const target = event.target as Node | null;
+        if (this.running && isElement(target) && (target.localName === "iframe" || target.localName === "frame")) {
+          if (frameDocument(target) !== null) {
+            this.mutations.resend(target);
+          }
+        }
+      }),
+      { capture: true, passive: true },
+    );
   }
 }

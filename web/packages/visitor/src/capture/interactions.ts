@@ -5,8 +5,17 @@
 import type { NodeId } from "@tandem/protocol";
 import { FrameScheduler } from "../frame-scheduler.js";
 import { guard } from "../guard.js";
-import type { FrameSink } from "./frames.js";
+import { hostOf, isElement, isInput, isFormField, isShadowRoot } from "./dom.js";
+import type { CaptureFrame } from "./frames.js";
 import type { SerializeContext } from "./serialize.js";
+
+/** The visitor's `:hover` and focus, sent inside a `mutations` frame. */
+export interface PseudoFrame {
+  t: "pseudo";
+  state: { hover?: NodeId; focus?: NodeId };
+}
+
+export type InteractionSink = (frame: CaptureFrame | PseudoFrame) => void;
 
 const VALUELESS_INPUT_TYPES = new Set(["hidden", "file"]);
 
@@ -19,6 +28,11 @@ export class InteractionTracker {
   private pointer: { x: number; y: number } | null = null;
   private readonly scheduler: FrameScheduler;
   private listeners: Listener[] = [];
+  private held = false;
+  private hoverTarget: Node | null = null;
+  private focusChanged = false;
+  private sentHover: NodeId | undefined = 0;
+  private sentFocus: NodeId | undefined = 0;
 
   constructor(
     private readonly win: Window,
@@ -26,7 +40,7 @@ export class InteractionTracker {
     private readonly ctx: SerializeContext,
     /** Sends pending DOM changes first, so that every id referred to is known to the agent. */
     private readonly flushMutations: () => void,
-    private readonly emit: FrameSink,
+    private readonly emit: InteractionSink,
   ) {
     this.scheduler = new FrameScheduler("interaction flush", () => this.flush());
   }
@@ -38,6 +52,38 @@ export class InteractionTracker {
     this.listen(this.doc, "scroll", (event) => this.onScroll(event), capture);
     this.listen(this.win, "resize", () => this.onResize(), { passive: true });
     this.listen(this.doc, "mousemove", (event) => this.onPointer(event as MouseEvent), capture);
+    this.listen(this.doc, "focusin", () => this.onFocus(), capture);
+    this.listen(this.doc, "focusout", () => this.onFocus(), capture);
+  }
+
+  /** Events of a same-origin frame's document or of a shadow root (scroll does not leave one). */
+  listenTo(root: Document | ShadowRoot): void {
+    const capture: AddEventListenerOptions = { capture: true, passive: true };
+    this.listen(root, "scroll", (event) => this.onScroll(event), capture);
+    if (!isShadowRoot(root)) {
+      this.listen(root, "input", (event) => this.onField(event), capture);
+      this.listen(root, "change", (event) => this.onField(event), capture);
+      this.listen(root, "mousemove", (event) => this.onFrameHover(event), capture);
+      this.listen(root, "focusin", () => this.onFocus(), capture);
+    }
+  }
+
+  /** Holds frames back while a snapshot is being written (their ids are not known yet). */
+  hold(): void {
+    this.held = true;
+    this.sentHover = 0;
+    this.sentFocus = 0;
+    this.focusChanged = true;
+  }
+
+  release(): void {
+    this.held = false;
+    this.flush();
+  }
+
+  /** Sends an element's scroll position now (used right after a snapshot). */
+  sendScroll(el: Element): void {
+    this.emitScroll(el);
   }
 
   stop(): void {
@@ -50,6 +96,8 @@ export class InteractionTracker {
     this.scrolled.clear();
     this.pointer = null;
     this.viewportChanged = false;
+    this.hoverTarget = null;
+    this.held = false;
   }
 
   /** Sends a field's current value now (used right after a snapshot). */
@@ -65,15 +113,15 @@ export class InteractionTracker {
 
   private onField(event: Event): void {
     const target = event.target;
-    if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) {
-      this.fields.add(target);
+    if (isFormField(target as Node | null)) {
+      this.fields.add(target as Element);
       this.scheduler.request();
     }
   }
 
   private onScroll(event: Event): void {
-    const target = event.target;
-    if (target instanceof Node) {
+    const target = event.target as Node | null;
+    if (target !== null && typeof target.nodeType === "number") {
       this.scrolled.add(target);
       this.scheduler.request();
     }
@@ -86,11 +134,81 @@ export class InteractionTracker {
 
   private onPointer(event: MouseEvent): void {
     this.pointer = { x: event.clientX, y: event.clientY };
+    const path = typeof event.composedPath === "function" ? event.composedPath() : [];
+    this.hoverTarget = (path[0] as Node | undefined) ?? (event.target as Node | null);
     this.scheduler.request();
   }
 
+  /** Hover inside a same-origin frame: the pointer itself is reported by the top document. */
+  private onFrameHover(event: Event): void {
+    const path = typeof event.composedPath === "function" ? event.composedPath() : [];
+    this.hoverTarget = (path[0] as Node | undefined) ?? (event.target as Node | null);
+    this.scheduler.request();
+  }
+
+  private onFocus(): void {
+    this.focusChanged = true;
+    this.scheduler.request();
+  }
+
+  /** The nearest node with an id at or above `node`, across shadow roots and frames. */
+  private knownAncestor(node: Node | null): NodeId {
+    for (let current: Node | null = node; current !== null; ) {
+      const id = this.ctx.mirror.idOf(current);
+      if (id !== undefined && isElement(current)) {
+        return id;
+      }
+      current = current.parentNode ?? (isShadowRoot(current) ? current.host : null);
+      if (current !== null && current.nodeType === 9) {
+        current = hostOf(current.firstChild ?? current);
+      }
+    }
+    return 0;
+  }
+
+  private deepActiveElement(): Element | null {
+    let active: Element | null = this.doc.activeElement;
+    for (let depth = 0; active !== null && depth < 32; depth += 1) {
+      const inner: Element | null =
+        active.shadowRoot?.activeElement ??
+        (active.localName === "iframe" ? safeFrameActive(active as HTMLIFrameElement) : null);
+      if (inner === null || inner === active) {
+        break;
+      }
+      active = inner;
+    }
+    return active === this.doc.body ? null : active;
+  }
+
+  private flushPseudo(): void {
+    const state: { hover?: NodeId; focus?: NodeId } = {};
+    if (this.hoverTarget !== null) {
+      const hover = this.knownAncestor(this.hoverTarget);
+      this.hoverTarget = null;
+      if (hover !== this.sentHover) {
+        state.hover = hover;
+        this.sentHover = hover;
+      }
+    }
+    if (this.focusChanged) {
+      this.focusChanged = false;
+      const focus = this.knownAncestor(this.deepActiveElement());
+      if (focus !== this.sentFocus) {
+        state.focus = focus;
+        this.sentFocus = focus;
+      }
+    }
+    if (state.hover !== undefined || state.focus !== undefined) {
+      this.emit({ t: "pseudo", state });
+    }
+  }
+
   private flush(): void {
+    if (this.held) {
+      return;
+    }
     this.flushMutations();
+    this.flushPseudo();
     for (const field of this.fields) {
       this.emitField(field);
     }
@@ -116,7 +234,7 @@ export class InteractionTracker {
       return;
     }
     const masked = policy.isMasked(el);
-    if (el instanceof HTMLInputElement) {
+    if (isInput(el)) {
       if (VALUELESS_INPUT_TYPES.has(el.type)) {
         return;
       }
@@ -140,9 +258,9 @@ export class InteractionTracker {
       return;
     }
     // Checking one radio unchecks the rest of its group without an event of their own.
-    const scope: ParentNode = el.form ?? this.doc;
+    const scope: ParentNode = el.form ?? el.ownerDocument;
     for (const other of Array.from(scope.querySelectorAll("input[type=radio]"))) {
-      if (other === el || !(other instanceof HTMLInputElement) || other.name !== el.name || other.form !== el.form) {
+      if (other === el || !isInput(other) || other.name !== el.name || other.form !== el.form) {
         continue;
       }
       const otherId = this.ctx.mirror.idOf(other);
@@ -157,12 +275,30 @@ export class InteractionTracker {
       this.emit({ t: "scroll", id: 0, x: this.win.scrollX, y: this.win.scrollY });
       return;
     }
-    if (!(target instanceof Element) || this.ctx.visibility.get(target) === "blocked") {
+    if (target.nodeType === 9) {
+      // A same-origin frame's document scrolled: its root element carries the position.
+      const frameDoc = target as Document;
+      const el = frameDoc.scrollingElement ?? frameDoc.documentElement;
+      if (el !== null && this.ctx.mirror.idOf(el) !== undefined) {
+        this.emit({ t: "scroll", id: this.ctx.mirror.idOf(el) as NodeId, x: el.scrollLeft, y: el.scrollTop });
+      }
+      return;
+    }
+    if (!isElement(target) || this.ctx.visibility.get(target) === "blocked") {
       return;
     }
     const id = this.ctx.mirror.idOf(target);
     if (id !== undefined) {
       this.emit({ t: "scroll", id, x: target.scrollLeft, y: target.scrollTop });
     }
+  }
+}
+
+function safeFrameActive(frame: HTMLIFrameElement): Element | null {
+  try {
+    const doc = frame.contentDocument;
+    return doc === null || doc.activeElement === doc.body ? null : doc.activeElement;
+  } catch {
+    return null;
   }
 }

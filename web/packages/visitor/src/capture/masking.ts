@@ -4,6 +4,7 @@
  */
 import type { SiteRule } from "@tandem/protocol";
 import { PLACEHOLDER, scrubText, type DetectorSwitches } from "./detectors.js";
+import { closestComposed, isElement, isFormField, isInput } from "./dom.js";
 
 export { PLACEHOLDER };
 
@@ -40,9 +41,8 @@ export function validSelectors(selectors: readonly string[], doc: Document): str
   });
 }
 
-function isFormField(el: Element): el is HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement {
-  return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
-}
+/** Attribute selectors on field values: with them a style sheet can spell out what was typed. */
+const VALUE_SELECTOR = /\[\s*value\s*[~|^$*]?=\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\]\s]*)\s*(?:[is]\s*)?\]/gi;
 
 export class MaskingPolicy {
   private readonly maskSelector: string;
@@ -79,13 +79,13 @@ export class MaskingPolicy {
 
   /** Whether a node is a blocked element or inside one. */
   isInsideBlocked(node: Node): boolean {
-    const el = node instanceof Element ? node : node.parentElement;
-    return el !== null && el.closest(this.blockSelector) !== null;
+    const el = isElement(node) ? node : node.parentElement;
+    return el !== null && closestComposed(el, this.blockSelector) !== null;
   }
 
   /** Masked by a rule on it or an ancestor, by data-tandem-mask, or as a secret field. */
   isMasked(el: Element): boolean {
-    return this.isSecretField(el) || el.closest(this.maskSelector) !== null;
+    return this.isSecretField(el) || closestComposed(el, this.maskSelector) !== null;
   }
 
   visibility(el: Element): Visibility {
@@ -97,11 +97,16 @@ export class MaskingPolicy {
 
   /** Whether the text or comment children of `parent` are masked. */
   isMaskedContext(parent: Node | null): boolean {
-    return parent instanceof Element && this.isMasked(parent);
+    if (isElement(parent)) {
+      return this.isMasked(parent);
+    }
+    // The top of a shadow root or a frame's document: masked when its host is.
+    const host = parent === null ? null : hostOfRoot(parent);
+    return host !== null && (this.isMasked(host) || this.isBlocked(host));
   }
 
   private isSecretField(el: Element): boolean {
-    if (!(el instanceof HTMLInputElement)) {
+    if (!isInput(el)) {
       return false;
     }
     if (el.type === "password") {
@@ -156,6 +161,14 @@ export class MaskingPolicy {
     return value;
   }
 
+  /**
+   * CSS text from the CSSOM or adopted sheets: detectors apply, and selectors on field values
+   * (`input[value^="4"]`) lose their value so that a sheet cannot spell out a masked field.
+   */
+  css(text: string): string {
+    return scrubText(text.replace(VALUE_SELECTOR, "[value]"), this.detectors);
+  }
+
   /** The current value of a form field as the agent may see it. */
   fieldValue(el: Element, masked: boolean): string | undefined {
     if (!isFormField(el)) {
@@ -163,4 +176,18 @@ export class MaskingPolicy {
     }
     return this.value(el.value, masked);
   }
+}
+
+function hostOfRoot(node: Node): Element | null {
+  if (node.nodeType === 11 && "host" in node) {
+    return (node as ShadowRoot).host;
+  }
+  if (node.nodeType === 9) {
+    try {
+      return (node as Document).defaultView?.frameElement ?? null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }

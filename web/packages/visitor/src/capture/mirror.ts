@@ -1,8 +1,9 @@
 import type { NodeId } from "@tandem/protocol";
+import { childSources } from "./serialize.js";
 
 /** The ids of the nodes sent in one snapshot, and the nodes behind them. */
 export class Mirror {
-  private readonly ids = new WeakMap<Node, NodeId>();
+  private ids = new WeakMap<Node, NodeId>();
   private readonly nodes = new Map<NodeId, Node>();
   private nextId: NodeId = 1;
 
@@ -41,16 +42,13 @@ export class Mirror {
         this.ids.delete(current);
         this.nodes.delete(id);
       }
-      for (let child = current.firstChild; child !== null; child = child.nextSibling) {
-        stack.push(child);
-      }
+      // Shadow roots and frame documents too.
+      stack.push(...childSources(current));
     }
   }
 
   clear(): void {
-    for (const node of this.nodes.values()) {
-      this.ids.delete(node);
-    }
+    this.ids = new WeakMap();
     this.nodes.clear();
   }
 }

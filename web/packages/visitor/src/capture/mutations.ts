@@ -5,18 +5,34 @@
  * A node that is moved is removed and added again with a new id. An element whose visibility
  * changes (say a `.secret` class is added) is sent again whole, so that masking follows the page.
  */
-import type { AttributeChange, MutationAdd, NodeId, TextChange } from "@tandem/protocol";
+import type { AdoptedChange, AttributeChange, MutationAdd, NodeId, StyleSheetChange, TextChange } from "@tandem/protocol";
+import { isElement } from "./dom.js";
 import { FrameScheduler } from "../frame-scheduler.js";
 import { guard } from "../guard.js";
 import type { Visibility } from "./masking.js";
-import { isSkipped, serializeNode, type SerializeContext } from "./serialize.js";
+import { isSkipped, serializeNode, TOP_LAYER_ATTRIBUTE, topLayerState, type SerializeContext } from "./serialize.js";
 
 export interface MutationBatch {
   adds: MutationAdd[];
   removes: NodeId[];
   attrs: AttributeChange[];
   texts: TextChange[];
+  sheets?: StyleSheetChange[];
+  adopted?: AdoptedChange[];
 }
+
+/** CSSOM changes the DOM does not show; collected by the sheet watcher, sent with the next batch. */
+export interface SheetChanges {
+  take(): { sheets: StyleSheetChange[]; adopted: AdoptedChange[] };
+}
+
+const OBSERVE: MutationObserverInit = {
+  childList: true,
+  subtree: true,
+  attributes: true,
+  attributeOldValue: true,
+  characterData: true,
+};
 
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 const XML_NS = "http://www.w3.org/XML/1998/namespace";
@@ -53,6 +69,15 @@ export class MutationTracker {
   private readonly scheduler: FrameScheduler;
   private pending: MutationRecord[] = [];
   private observing = false;
+  private readonly roots = new WeakSet<Node>();
+  /** While a snapshot is being written: nothing is sent, and nodes added meanwhile are noted. */
+  private held = false;
+  private addedWhileHeld = new WeakSet<Node>();
+  sheetChanges: SheetChanges | null = null;
+  /** Elements to send again whole (a shadow root attached, a frame loaded). */
+  private readonly forced = new Set<Element>();
+  /** Elements whose top-layer state may have changed (a dialog opened, a popover toggled). */
+  private readonly topLayer = new Set<Element>();
 
   constructor(
     private readonly doc: Document,
@@ -61,7 +86,7 @@ export class MutationTracker {
   ) {
     this.observer = new MutationObserver(
       guard("mutation observer", (records: MutationRecord[]) => {
-        this.pending.push(...records);
+        this.take(records);
         this.scheduler.request();
       }),
     );
@@ -73,13 +98,68 @@ export class MutationTracker {
       return;
     }
     this.observing = true;
-    this.observer.observe(this.doc, {
-      childList: true,
-      subtree: true,
-      attributes: true,
-      attributeOldValue: true,
-      characterData: true,
-    });
+    this.observe(this.doc);
+  }
+
+  /** Follows another document (a same-origin frame's) or an open shadow root too. */
+  observe(root: Document | ShadowRoot): void {
+    if (!this.observing || this.roots.has(root)) {
+      return;
+    }
+    this.roots.add(root);
+    this.observer.observe(root, OBSERVE);
+  }
+
+  /** Requests a flush at the next frame (for changes the observer does not see). */
+  request(): void {
+    this.scheduler.request();
+  }
+
+  private take(records: MutationRecord[]): void {
+    if (this.held) {
+      for (const record of records) {
+        for (const added of Array.from(record.addedNodes)) {
+          this.addedWhileHeld.add(added);
+        }
+      }
+    }
+    this.pending.push(...records);
+  }
+
+  /** Sends an element again whole with the next batch. */
+  resend(el: Element): void {
+    if (this.ctx.mirror.has(el)) {
+      this.forced.add(el);
+      this.scheduler.request();
+    }
+  }
+
+  /** A dialog or popover may have entered or left the top layer. */
+  noteTopLayer(el: Element): void {
+    this.topLayer.add(el);
+    this.scheduler.request();
+  }
+
+  /** Starts holding changes back while a snapshot is written in slices. */
+  hold(): void {
+    this.held = true;
+    this.addedWhileHeld = new WeakSet();
+  }
+
+  /** Whether a node was inserted after the snapshot began: the snapshot leaves it to the changes. */
+  addedSinceHold(node: Node): boolean {
+    return this.addedWhileHeld.has(node);
+  }
+
+  /** Collects what the observer has, so that `addedSinceHold` knows about it. */
+  collect(): void {
+    this.take(this.observer.takeRecords());
+  }
+
+  /** Stops holding: what happened meanwhile goes out now, after the snapshot. */
+  release(): void {
+    this.held = false;
+    this.flush();
   }
 
   /** Drops what happened so far: the next snapshot shows it anyway. */
@@ -87,24 +167,36 @@ export class MutationTracker {
     this.observer.takeRecords();
     this.pending = [];
     this.scheduler.cancel();
+    this.sheetChanges?.take();
   }
 
   stop(): void {
     this.discard();
     this.observer.disconnect();
     this.observing = false;
+    this.held = false;
   }
 
-  /** Sends what changed since the last flush, now. */
+  /** Sends what changed since the last flush, now (not while a snapshot is being written). */
   flush(): void {
     this.scheduler.cancel();
-    const records = this.pending.concat(this.observing ? this.observer.takeRecords() : []);
-    this.pending = [];
-    if (records.length === 0) {
+    if (this.held) {
       return;
     }
-    const batch = this.process(records);
-    if (batch.adds.length + batch.removes.length + batch.attrs.length + batch.texts.length > 0) {
+    const records = this.pending.concat(this.observing ? this.observer.takeRecords() : []);
+    this.pending = [];
+    const batch =
+      records.length === 0 && this.forced.size === 0 && this.topLayer.size === 0
+        ? { adds: [], removes: [], attrs: [], texts: [] }
+        : this.process(records);
+    const css = this.sheetChanges?.take();
+    if (css !== undefined && css.sheets.length > 0) {
+      batch.sheets = css.sheets;
+    }
+    if (css !== undefined && css.adopted.length > 0) {
+      batch.adopted = css.adopted;
+    }
+    if (batch.adds.length + batch.removes.length + batch.attrs.length + batch.texts.length + (css?.sheets.length ?? 0) + (css?.adopted.length ?? 0) > 0) {
       this.sink(batch);
     }
   }
@@ -115,13 +207,19 @@ export class MutationTracker {
 
     // A field that was a password stays masked: learn that before anything is serialised.
     for (const record of records) {
-      if (record.type === "attributes" && record.attributeName === "type" && record.target instanceof Element) {
+      if (record.type === "attributes" && record.attributeName === "type" && isElement(record.target)) {
         policy.notePasswordType(record.target, record.oldValue);
         policy.notePasswordType(record.target, record.target.getAttribute("type"));
       }
     }
 
     const resend = this.elementsWithNewVisibility(records);
+    for (const el of this.forced) {
+      if (mirror.has(el) && el.isConnected && !resend.includes(el)) {
+        resend.push(el);
+      }
+    }
+    this.forced.clear();
 
     const candidates = new Set<Node>();
     for (const record of records) {
@@ -156,7 +254,7 @@ export class MutationTracker {
 
     const firstNewId = mirror.watermark;
     const additions = Array.from(candidates)
-      .filter((node) => node.isConnected && node.getRootNode() === this.doc && !mirror.has(node))
+      .filter((node) => node.isConnected && !mirror.has(node))
       .sort(documentOrder);
     for (const node of additions) {
       this.addNode(node, batch);
@@ -171,7 +269,7 @@ export class MutationTracker {
       if (id === undefined || id >= firstNewId || !target.isConnected || policy.isInsideBlocked(target)) {
         continue;
       }
-      if (record.type === "attributes" && target instanceof Element) {
+      if (record.type === "attributes" && isElement(target)) {
         const name = qualifiedName(record);
         const current = target.getAttribute(name);
         const masked = policy.isMasked(target);
@@ -184,6 +282,18 @@ export class MutationTracker {
         texts.set(id, { id, value: policy.text((target as CharacterData).data, masked) });
       }
     }
+    for (const record of records) {
+      if (record.type === "attributes" && record.attributeName === "open" && isElement(record.target)) {
+        this.topLayer.add(record.target);
+      }
+    }
+    for (const el of this.topLayer) {
+      const id = mirror.idOf(el);
+      if (id !== undefined && id < firstNewId && el.isConnected && !policy.isInsideBlocked(el)) {
+        attrs.set(`${id}\u0000${TOP_LAYER_ATTRIBUTE}`, { id, name: TOP_LAYER_ATTRIBUTE, value: topLayerState(el) ?? null });
+      }
+    }
+    this.topLayer.clear();
     batch.attrs = Array.from(attrs.values());
     batch.texts = Array.from(texts.values());
     return batch;
@@ -199,7 +309,7 @@ export class MutationTracker {
     if (parent === null || parentId === undefined) {
       return;
     }
-    if (parent instanceof Element && visibility.get(parent) === "blocked") {
+    if (isElement(parent) && visibility.get(parent) === "blocked") {
       return;
     }
     const serialized = serializeNode(node, this.ctx, policy.isMaskedContext(parent));
@@ -222,7 +332,7 @@ export class MutationTracker {
     const changed = new Set<Element>();
     for (const record of records) {
       const target = record.target;
-      if (record.type !== "attributes" || !(target instanceof Element) || changed.has(target)) {
+      if (record.type !== "attributes" || !isElement(target) || changed.has(target)) {
         continue;
       }
       if (this.ctx.mirror.has(target) && target.isConnected && this.visibilityChangedWithin(target)) {

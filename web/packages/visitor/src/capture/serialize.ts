@@ -2,7 +2,8 @@
  * Turns live DOM nodes into protocol nodes, masking as it goes. Scripts, noscript and the tag's
  * own UI are never serialised; blocked elements become an empty box of the same size.
  */
-import type { SerializedDocument, SerializedElement, SerializedNode } from "@tandem/protocol";
+import type { SerializedDocument, SerializedElement, SerializedNode, SerializedShadowRoot } from "@tandem/protocol";
+import { isElement, isInput, isOption, isShadowRoot } from "./dom.js";
 import type { Mirror } from "./mirror.js";
 import type { MaskingPolicy, Visibility } from "./masking.js";
 
@@ -22,6 +23,17 @@ export interface SerializeContext {
   readonly visibility: WeakMap<Element, Visibility>;
   /** True for nodes that belong to the tag itself. */
   readonly ignore: (node: Node) => boolean;
+  /** Called for every document and shadow root that gets serialised, so that it is followed. */
+  readonly onRoot?: (root: Document | ShadowRoot) => void;
+  /** CSS text of a `<style>` sheet changed through the CSSOM, or of an adopted sheet. */
+  readonly sheets?: SheetReader;
+}
+
+export interface SheetReader {
+  /** The CSS text to send for a `<style>` element, or `undefined` when its text says it all. */
+  styleText(el: Element, masked: boolean): string | undefined;
+  /** CSS text of the adopted sheets of a document or shadow root, or `undefined` for none. */
+  adopted(root: Document | ShadowRoot): string[] | undefined;
 }
 
 /** Whether a node is one the serialiser never sends. */
@@ -29,16 +41,63 @@ export function isSkipped(node: Node, ctx: SerializeContext): boolean {
   if (ctx.ignore(node)) {
     return true;
   }
-  return node instanceof Element && SKIPPED_ELEMENTS.has(node.localName.toLowerCase());
+  return isElement(node) && SKIPPED_ELEMENTS.has(node.localName.toLowerCase());
 }
 
-export function serializeDocument(doc: Document, ctx: SerializeContext): SerializedDocument {
-  const id = ctx.mirror.add(doc);
-  return { id, type: 9, children: serializeChildren(doc, ctx, false) };
+/** A same-origin frame's document, or `null` (cross-origin, not loaded, or not a frame). */
+export function frameDocument(el: Element): Document | null {
+  const tag = el.localName.toLowerCase();
+  if (tag !== "iframe" && tag !== "frame") {
+    return null;
+  }
+  try {
+    const doc = (el as HTMLIFrameElement).contentDocument;
+    return doc !== null && doc.documentElement !== null ? doc : null;
+  } catch {
+    return null;
+  }
 }
 
-/** Serialises `node` and what is below it; `null` for nodes that are not sent. */
-export function serializeNode(node: Node, ctx: SerializeContext, maskedContext: boolean): SerializedNode | null {
+/** An open shadow root the tag may follow. */
+export function openShadowRoot(el: Element): ShadowRoot | null {
+  const root = el.shadowRoot;
+  return root !== null && root.mode === "open" ? root : null;
+}
+
+/**
+ * What is sent below a node, in order: an element's open shadow root or a frame's document first,
+ * then its light children (none for frames, templates and plugins).
+ */
+export function childSources(node: Node): Node[] {
+  const out: Node[] = [];
+  if (isElement(node)) {
+    const shadow = openShadowRoot(node);
+    if (shadow !== null) {
+      out.push(shadow);
+    }
+    const doc = frameDocument(node);
+    if (doc !== null) {
+      out.push(doc);
+    }
+    if (CHILDLESS_ELEMENTS.has(node.localName.toLowerCase())) {
+      return out;
+    }
+  }
+  for (let child = node.firstChild; child !== null; child = child.nextSibling) {
+    out.push(child);
+  }
+  return out;
+}
+
+/** One node without what is below it; `descend` says whether its children follow. */
+export interface ShallowNode {
+  wire: SerializedNode;
+  descend: boolean;
+  /** Whether the text below is masked. */
+  masked: boolean;
+}
+
+export function serializeShallow(node: Node, ctx: SerializeContext, maskedContext: boolean): ShallowNode | null {
   if (isSkipped(node, ctx)) {
     return null;
   }
@@ -48,30 +107,56 @@ export function serializeNode(node: Node, ctx: SerializeContext, maskedContext: 
     case Node.TEXT_NODE:
     case Node.CDATA_SECTION_NODE: {
       const text = ctx.policy.text((node as CharacterData).data, maskedContext);
-      return { id: ctx.mirror.add(node), type: 3, text };
+      return { wire: { id: ctx.mirror.add(node), type: 3, text }, descend: false, masked: maskedContext };
     }
     case Node.COMMENT_NODE: {
       const text = ctx.policy.text((node as CharacterData).data, maskedContext);
-      return { id: ctx.mirror.add(node), type: 8, text };
+      return { wire: { id: ctx.mirror.add(node), type: 8, text }, descend: false, masked: maskedContext };
     }
     case Node.DOCUMENT_TYPE_NODE:
-      return { id: ctx.mirror.add(node), type: 10, name: (node as DocumentType).name };
+      return { wire: { id: ctx.mirror.add(node), type: 10, name: (node as DocumentType).name }, descend: false, masked: maskedContext };
     case Node.DOCUMENT_NODE:
-      return serializeDocument(node as Document, ctx);
+    case Node.DOCUMENT_FRAGMENT_NODE: {
+      const root = node as Document | ShadowRoot;
+      if (node.nodeType === Node.DOCUMENT_FRAGMENT_NODE && !isShadowRoot(node)) {
+        return null;
+      }
+      ctx.onRoot?.(root);
+      const wire: SerializedDocument | SerializedShadowRoot =
+        node.nodeType === Node.DOCUMENT_NODE
+          ? { id: ctx.mirror.add(node), type: 9, children: [] }
+          : { id: ctx.mirror.add(node), type: 11, children: [] };
+      const adopted = ctx.sheets?.adopted(root);
+      if (adopted !== undefined) {
+        wire.adopted = adopted.map((css) => ctx.policy.css(css));
+      }
+      return { wire, descend: true, masked: maskedContext };
+    }
     default:
       return null;
   }
 }
 
-function serializeChildren(parent: Node, ctx: SerializeContext, maskedContext: boolean): SerializedNode[] {
-  const children: SerializedNode[] = [];
-  for (let child = parent.firstChild; child !== null; child = child.nextSibling) {
-    const serialized = serializeNode(child, ctx, maskedContext);
-    if (serialized !== null) {
-      children.push(serialized);
+export function serializeDocument(doc: Document, ctx: SerializeContext): SerializedDocument {
+  return serializeNode(doc, ctx, false) as SerializedDocument;
+}
+
+/** Serialises `node` and what is below it; `null` for nodes that are not sent. */
+export function serializeNode(node: Node, ctx: SerializeContext, maskedContext: boolean): SerializedNode | null {
+  const shallow = serializeShallow(node, ctx, maskedContext);
+  if (shallow === null) {
+    return null;
+  }
+  if (shallow.descend) {
+    const children = (shallow.wire as { children: SerializedNode[] }).children;
+    for (const child of childSources(node)) {
+      const serialized = serializeNode(child, ctx, shallow.masked);
+      if (serialized !== null) {
+        children.push(serialized);
+      }
     }
   }
-  return children;
+  return shallow.wire;
 }
 
 function namespaceOf(el: Element): "svg" | "math" | undefined {
@@ -90,7 +175,7 @@ function blockedBox(el: Element, id: number): SerializedElement {
   return { id, type: 1, tag: "div", attrs: { "data-tandem-blocked": "", style }, children: [] };
 }
 
-function serializeElement(el: Element, ctx: SerializeContext, maskedContext: boolean): SerializedElement {
+function serializeElement(el: Element, ctx: SerializeContext, maskedContext: boolean): ShallowNode {
   const { policy } = ctx;
   const visibility: Visibility = policy.isBlocked(el)
     ? "blocked"
@@ -100,18 +185,38 @@ function serializeElement(el: Element, ctx: SerializeContext, maskedContext: boo
   const id = ctx.mirror.add(el);
   ctx.visibility.set(el, visibility);
   if (visibility === "blocked") {
-    return blockedBox(el, id);
+    return { wire: blockedBox(el, id), descend: false, masked: true };
   }
   const masked = visibility === "masked";
   const attrs = serializeAttributes(el, ctx, masked);
   const ns = namespaceOf(el);
   const tag = ns === undefined ? el.localName.toLowerCase() : el.localName;
-  const children = CHILDLESS_ELEMENTS.has(el.localName.toLowerCase()) ? [] : serializeChildren(el, ctx, masked);
-  const node: SerializedElement = { id, type: 1, tag, attrs, children };
+  const node: SerializedElement = { id, type: 1, tag, attrs, children: [] };
   if (ns !== undefined) {
     node.ns = ns;
   }
-  return node;
+  if (tag === "style") {
+    const css = ctx.sheets?.styleText(el, masked);
+    if (css !== undefined) {
+      node.css = css;
+    }
+  }
+  return { wire: node, descend: true, masked };
+}
+
+/** The element's top-layer state, which no attribute shows: a modal dialog or an open popover. */
+export function topLayerState(el: Element): string | undefined {
+  try {
+    if (el.localName === "dialog" && el.matches(":modal")) {
+      return "modal";
+    }
+    if (el.hasAttribute("popover") && el.matches(":popover-open")) {
+      return "popover";
+    }
+  } catch {
+    // A browser without these pseudo-classes: nothing to show.
+  }
+  return undefined;
 }
 
 export function serializeAttributes(el: Element, ctx: SerializeContext, masked: boolean): Record<string, string> {
@@ -122,13 +227,20 @@ export function serializeAttributes(el: Element, ctx: SerializeContext, masked: 
       attrs[attr.name] = value;
     }
   }
+  delete attrs[TOP_LAYER_ATTRIBUTE];
+  const top = topLayerState(el);
+  if (top !== undefined) {
+    attrs[TOP_LAYER_ATTRIBUTE] = top;
+  }
   reflectFormState(el, attrs, ctx, masked);
   return attrs;
 }
 
+export const TOP_LAYER_ATTRIBUTE = "data-tandem-top";
+
 /** Form state lives in properties, not attributes: copy what the visitor sees now. */
 function reflectFormState(el: Element, attrs: Record<string, string>, ctx: SerializeContext, masked: boolean): void {
-  if (el instanceof HTMLInputElement) {
+  if (isInput(el)) {
     const type = el.type;
     if (VALUELESS_INPUT_TYPES.has(type)) {
       delete attrs["value"];
@@ -144,7 +256,7 @@ function reflectFormState(el: Element, attrs: Record<string, string>, ctx: Seria
         attrs["value"] = value;
       }
     }
-  } else if (el instanceof HTMLOptionElement) {
+  } else if (isOption(el)) {
     if (el.selected && !masked) {
       attrs["selected"] = "";
     } else {

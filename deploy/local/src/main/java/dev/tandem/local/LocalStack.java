@@ -85,6 +85,8 @@ public final class LocalStack implements AutoCloseable {
     private final Path repoRoot;
     private final Ports ports;
     private final StateDir state;
+    /** The gateways' shared relay secret: random per stack, so every gateway it starts can read the others' frames. */
+    private final String relaySecret = randomSecret();
     private final Path javaHome;
     private final Object lock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -430,10 +432,18 @@ public final class LocalStack implements AutoCloseable {
                 env.put("TANDEM_GATEWAY_CONSOLE_SESSIONS_API", origin(sessionService()));
                 env.put("TANDEM_GATEWAY_CONSOLE_PUBLIC_URL", DemoServer.webSocketOrigin(gateway()));
                 env.put("TANDEM_GATEWAY_ALLOWED_ORIGINS", origins);
+                env.put("TANDEM_GATEWAY_CONSOLE_ORIGINS", origin(gateway()));
+                env.put("TANDEM_GATEWAY_RELAY_SECRET", relaySecret);
             }
             default -> throw new IllegalArgumentException("not a service: " + service);
         }
         return env;
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     private void database(Map<String, String> env, String database, String prefix) {

@@ -19,7 +19,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
- * Tells session-service what happens on the sockets (connected, disconnected, end requested). The
+ * Tells session-service what happens on the sockets (connected, disconnected, activity, end requested,
+ * refused actions). The
  * gateway keeps nothing durable, so it publishes directly; session-service's timeouts cover a
  * replica that dies before an event left it.
  */
@@ -46,8 +47,22 @@ public class GatewayEventPublisher {
         publish(new GatewayEvent.EndRequested(UUID.randomUUID(), Instant.now(), sessionId, of(role)));
     }
 
+    public void activity(String sessionId) {
+        publish(new GatewayEvent.Activity(UUID.randomUUID(), Instant.now(), sessionId));
+    }
+
+    /** A dropped message, for the audit trail: its type and why, never its content. */
+    public void actionRefused(String sessionId, JoinToken.Role role, String messageType, String reason) {
+        publish(new GatewayEvent.ActionRefused(UUID.randomUUID(), Instant.now(), sessionId, of(role), messageType,
+                reason));
+    }
+
     private static SessionEvent.Role of(JoinToken.Role role) {
-        return role == JoinToken.Role.VISITOR ? SessionEvent.Role.VISITOR : SessionEvent.Role.AGENT;
+        return switch (role) {
+            case VISITOR -> SessionEvent.Role.VISITOR;
+            case AGENT -> SessionEvent.Role.AGENT;
+            case OBSERVER -> SessionEvent.Role.OBSERVER;
+        };
     }
 
     private void publish(GatewayEvent event) {

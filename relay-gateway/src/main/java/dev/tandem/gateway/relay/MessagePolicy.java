@@ -7,7 +7,8 @@ import dev.tandem.gateway.security.JoinToken.Role;
 
 /**
  * Which message types each side may send, by mode. The visitor's tag checks the same again, so a
- * bypassed gateway still cannot make a view-only agent click.
+ * bypassed gateway still cannot make a view-only agent click. Observers only watch: they may ask for a
+ * fresh snapshot and nothing else.
  */
 public final class MessagePolicy {
 
@@ -16,12 +17,17 @@ public final class MessagePolicy {
         RELAY,
         /** The sender asks to end the session. */
         END,
-        /** Allowed in general but not in the current mode: drop and count, keep the connection. */
+        /** Allowed in general but not for this sender now: drop, count and audit, keep the connection. */
         DROP,
         /** Not a message this side may ever send: close with 1003. */
         REFUSE
     }
 
+    /** Why a message was dropped, as published in {@code ActionRefused.reason}. */
+    public static final String VIEW_ONLY = "view-only";
+    public static final String OBSERVER = "observer-view-only";
+
+    public static final String SNAPSHOT_CHUNK = "snapshot.chunk";
     static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer");
     static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "resync");
     static final Set<String> AGENT_CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
@@ -29,13 +35,15 @@ public final class MessagePolicy {
     private MessagePolicy() {
     }
 
+    /** A text frame's verdict. */
     public static Verdict decide(Role sender, Mode mode, String type) {
-        if ("end".equals(type)) {
-            return Verdict.END;
-        }
         return switch (sender) {
-            case VISITOR -> FROM_VISITOR.contains(type) ? Verdict.RELAY : Verdict.REFUSE;
+            case VISITOR -> "end".equals(type) ? Verdict.END
+                    : FROM_VISITOR.contains(type) ? Verdict.RELAY : Verdict.REFUSE;
             case AGENT -> {
+                if ("end".equals(type)) {
+                    yield Verdict.END;
+                }
                 if (FROM_AGENT.contains(type)) {
                     yield Verdict.RELAY;
                 }
@@ -44,6 +52,23 @@ public final class MessagePolicy {
                 }
                 yield Verdict.REFUSE;
             }
+            case OBSERVER -> {
+                if ("resync".equals(type)) {
+                    yield Verdict.RELAY;
+                }
+                // An observer never points, controls or ends; what an agent may send is dropped, the rest closes.
+                yield "end".equals(type) || FROM_AGENT.contains(type) || AGENT_CONTROL.contains(type)
+                        ? Verdict.DROP : Verdict.REFUSE;
+            }
         };
+    }
+
+    /** A binary frame's verdict: only the visitor's snapshot chunks. */
+    public static Verdict decideBinary(Role sender, String type) {
+        return sender == Role.VISITOR && SNAPSHOT_CHUNK.equals(type) ? Verdict.RELAY : Verdict.REFUSE;
+    }
+
+    public static String dropReason(Role sender) {
+        return sender == Role.OBSERVER ? OBSERVER : VIEW_ONLY;
     }
 }

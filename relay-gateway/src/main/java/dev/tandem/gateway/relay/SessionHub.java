@@ -1,11 +1,22 @@
 package dev.tandem.gateway.relay;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,167 +25,560 @@ import dev.tandem.contracts.Mode;
 import dev.tandem.contracts.SessionEvent;
 import dev.tandem.gateway.config.GatewayConfig;
 import dev.tandem.gateway.messaging.GatewayEventPublisher;
+import dev.tandem.gateway.messaging.RelayBus;
+import dev.tandem.gateway.relay.GatewayMetrics.Direction;
 import dev.tandem.gateway.relay.MessagePolicy.Verdict;
+import dev.tandem.gateway.relay.RelayEnvelope.From;
+import dev.tandem.gateway.relay.RelayEnvelope.Kind;
 import dev.tandem.gateway.security.JoinToken;
 import dev.tandem.gateway.security.JoinToken.Role;
 import dev.tandem.gateway.websocket.JoinUpgradeCheck;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 
 /**
- * The sessions this replica carries: for each, the visitor's and the agent's connection. It keeps
- * nothing a restart would lose; the clients reconnect and the visitor sends a fresh snapshot.
+ * The sessions this replica carries. For each: the local visitor, agent and observers, and what the
+ * other replicas told it through {@code tandem.relay} (which roles they hold). A frame goes straight to
+ * the local recipients and, only when another replica holds one, onto the relay topic, sealed and
+ * numbered; a gap in a stream's numbers, or frames dropped for a slow reader, make the gateway ask the
+ * visitor for a fresh snapshot. Nothing here outlives a restart: the clients reconnect and the visitor
+ * sends a fresh snapshot.
  */
 @ApplicationScoped
 public class SessionHub {
 
     public static final int CLOSE_NORMAL = 1000;
+    public static final int CLOSE_GOING_AWAY = 1001;
     public static final int CLOSE_UNSUPPORTED = 1003;
     public static final int CLOSE_MALFORMED = 1007;
+    public static final int CLOSE_POLICY = 1008;
     public static final int CLOSE_TOO_BIG = 1009;
+
+    public static final UserData.TypedKey<Link> LINK = new UserData.TypedKey<>("tandem.link");
+    static final String RESYNC = "{\"t\":\"resync\"}";
 
     static final class Room {
         final String sessionId;
         volatile Mode mode;
-        volatile WebSocketConnection visitor;
-        volatile WebSocketConnection agent;
+        Link visitor;
+        Link agent;
+        final Set<Link> observers = new LinkedHashSet<>();
+        /** Other replicas' connections in this session: role, replica, how many. */
+        final Map<Role, Map<UUID, Integer>> remote = new EnumMap<>(Role.class);
+        /** This room's outgoing stream on the relay topic. */
+        final long stream = ThreadLocalRandom.current().nextLong();
+        long seq;
+        /** The last number seen per incoming stream. */
+        final Map<Long, Long> seen = new HashMap<>();
+        long resyncAt;
+        long activityAt;
+        final Map<String, Long> refusedAt = new HashMap<>();
+        boolean gone;
 
         Room(String sessionId, Mode mode) {
             this.sessionId = sessionId;
             this.mode = mode;
         }
 
-        WebSocketConnection of(Role role) {
-            return role == Role.VISITOR ? visitor : agent;
+        int local(Role role) {
+            return switch (role) {
+                case VISITOR -> visitor == null ? 0 : 1;
+                case AGENT -> agent == null ? 0 : 1;
+                case OBSERVER -> observers.size();
+            };
         }
 
-        WebSocketConnection peerOf(Role role) {
-            return role == Role.VISITOR ? agent : visitor;
+        int remote(Role role) {
+            return remote.getOrDefault(role, Map.of()).values().stream().mapToInt(Integer::intValue).sum();
         }
 
-        void set(Role role, WebSocketConnection connection) {
-            if (role == Role.VISITOR) {
-                visitor = connection;
-            } else {
-                agent = connection;
+        boolean present(Role role) {
+            return local(role) > 0 || remote(role) > 0;
+        }
+
+        boolean empty() {
+            return visitor == null && agent == null && observers.isEmpty();
+        }
+
+        /** The local connections that receive what {@code from} sends. */
+        List<Link> recipients(From from) {
+            List<Link> to = new ArrayList<>(2);
+            if (from == From.VISITOR) {
+                if (agent != null) {
+                    to.add(agent);
+                }
+                to.addAll(observers);
+            } else if (visitor != null) {
+                to.add(visitor);
             }
+            return to;
+        }
+
+        boolean remoteRecipients(From from) {
+            return from == From.VISITOR ? remote(Role.AGENT) + remote(Role.OBSERVER) > 0 : remote(Role.VISITOR) > 0;
         }
     }
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final GatewayEventPublisher events;
+    private final RelayBus relay;
+    private final GatewayMetrics metrics;
     private final ObjectMapper json;
-    private final AtomicLong dropped = new AtomicLong();
-
+    private final GatewayConfig config;
     private final int maxMessageSize;
 
-    public SessionHub(GatewayEventPublisher events, ObjectMapper json, GatewayConfig config) {
+    public SessionHub(GatewayEventPublisher events, RelayBus relay, GatewayMetrics metrics, ObjectMapper json,
+            GatewayConfig config) {
         this.events = events;
+        this.relay = relay;
+        this.metrics = metrics;
         this.json = json;
+        this.config = config;
         this.maxMessageSize = config.maxMessageSize();
+        metrics.gauges(rooms::size, role -> rooms.values().stream()
+                .mapToInt(r -> r.local(Role.valueOf(role.toUpperCase(Locale.ROOT)))).sum());
     }
+
+    // ---- joining and leaving ------------------------------------------------------------------
 
     public Uni<Void> join(WebSocketConnection connection) {
         JoinToken token = connection.userData().get(JoinUpgradeCheck.JOIN);
-        Room room = rooms.computeIfAbsent(token.sessionId(), id -> new Room(id, token.mode()));
-        WebSocketConnection previous;
-        synchronized (room) {
-            previous = room.of(token.role());
-            room.set(token.role(), connection);
+        Link link = new Link(connection, token, config.limits());
+        connection.userData().put(LINK, link);
+        Role role = token.role();
+        Room room;
+        Link replaced = null;
+        boolean peerConnected;
+        List<Link> tell;
+        while (true) {
+            room = rooms.computeIfAbsent(token.sessionId(), id -> new Room(id, token.mode()));
+            synchronized (room) {
+                if (room.gone) {
+                    continue;
+                }
+                switch (role) {
+                    case VISITOR -> {
+                        replaced = room.visitor;
+                        room.visitor = link;
+                    }
+                    case AGENT -> {
+                        replaced = room.agent;
+                        room.agent = link;
+                    }
+                    case OBSERVER -> room.observers.add(link);
+                }
+                if (role != Role.OBSERVER) {
+                    // one visitor and one agent per session: the newest connection wins everywhere
+                    room.remote.remove(role);
+                }
+                peerConnected = role == Role.VISITOR ? room.present(Role.AGENT) : room.present(Role.VISITOR);
+                tell = role == Role.VISITOR ? room.recipients(From.VISITOR) : room.recipients(From.AGENT);
+                publishPresence(room, role, RelayEnvelope.FRESH_JOIN);
+            }
+            break;
         }
-        if (previous != null && previous.isOpen()) {
-            // A reconnect from the same side replaces the old socket.
-            previous.close(new CloseReason(CLOSE_NORMAL, "replaced by a newer connection")).subscribe().with(x -> { });
+        if (replaced != null) {
+            close(replaced, CLOSE_NORMAL, "replaced by a newer connection");
         }
-        events.connected(token.sessionId(), token.role());
-        WebSocketConnection peer = room.peerOf(token.role());
-        boolean peerConnected = peer != null && peer.isOpen();
-        Uni<Void> hello = connection.sendText(write(Map.of("t", "hello", "role", token.role().wire(),
-                "sessionId", token.sessionId(), "mode", room.mode.name(), "peerConnected", peerConnected)));
-        if (peerConnected) {
-            send(peer, write(Map.of("t", "peer", "role", token.role().wire(), "connected", true)));
+        events.connected(token.sessionId(), role);
+        for (Link peer : tell) {
+            sendNotice(peer, Map.of("t", "peer", "role", role.wire(), "connected", true));
         }
-        return hello;
+        return connection.sendText(write(Map.of("t", "hello", "role", role.wire(), "sessionId", token.sessionId(),
+                "mode", room.mode.name(), "peerConnected", peerConnected)));
     }
 
+    public void leave(WebSocketConnection connection) {
+        Link link = connection.userData().get(LINK);
+        if (link == null) {
+            return;
+        }
+        Role role = link.token.role();
+        Room room = rooms.get(link.token.sessionId());
+        if (room == null) {
+            return;
+        }
+        List<Link> tell = List.of();
+        synchronized (room) {
+            boolean removed = switch (role) {
+                case VISITOR -> room.visitor == link && (room.visitor = null) == null;
+                case AGENT -> room.agent == link && (room.agent = null) == null;
+                case OBSERVER -> room.observers.remove(link);
+            };
+            if (!removed) {
+                return; // replaced by a reconnect, or the session ended
+            }
+            publishPresence(room, role, 0);
+            if (!room.present(role)) {
+                tell = role == Role.VISITOR ? room.recipients(From.VISITOR) : room.recipients(From.AGENT);
+            }
+            if (room.empty()) {
+                room.gone = true;
+                rooms.remove(room.sessionId, room);
+                relay.forget(room.sessionId);
+            }
+        }
+        events.disconnected(link.token.sessionId(), role);
+        for (Link peer : tell) {
+            sendNotice(peer, Map.of("t", "peer", "role", role.wire(), "connected", false));
+        }
+    }
+
+    // ---- frames from clients ------------------------------------------------------------------
+
     public Uni<Void> receive(WebSocketConnection connection, String frame) {
-        JoinToken token = connection.userData().get(JoinUpgradeCheck.JOIN);
-        Room room = rooms.get(token.sessionId());
-        if (room == null || room.of(token.role()) != connection) {
+        Link link = connection.userData().get(LINK);
+        Room room = live(link);
+        if (room == null) {
             return connection.close(new CloseReason(CLOSE_NORMAL, "not part of a live session"));
         }
         if (frame.length() > maxMessageSize) {
+            metrics.drop("too-big");
             return connection.close(new CloseReason(CLOSE_TOO_BIG, "message too big"));
+        }
+        if (!link.admit(frame.length())) {
+            metrics.drop("rate");
+            return connection.close(new CloseReason(CLOSE_POLICY, "rate limit exceeded"));
         }
         String type;
         try {
             type = FrameHeader.type(frame);
         } catch (FrameHeader.MalformedFrame e) {
+            metrics.drop("malformed");
             return connection.close(new CloseReason(CLOSE_MALFORMED, "malformed message: " + e.getMessage()));
         }
-        Verdict verdict = MessagePolicy.decide(token.role(), room.mode, type);
+        return act(room, link, MessagePolicy.decide(link.token.role(), room.mode, type), Frame.text(type, frame));
+    }
+
+    public Uni<Void> receive(WebSocketConnection connection, Buffer frame) {
+        Link link = connection.userData().get(LINK);
+        Room room = live(link);
+        if (room == null) {
+            return connection.close(new CloseReason(CLOSE_NORMAL, "not part of a live session"));
+        }
+        if (frame.length() > maxMessageSize) {
+            metrics.drop("too-big");
+            return connection.close(new CloseReason(CLOSE_TOO_BIG, "message too big"));
+        }
+        if (!link.admit(frame.length())) {
+            metrics.drop("rate");
+            return connection.close(new CloseReason(CLOSE_POLICY, "rate limit exceeded"));
+        }
+        String type;
+        try {
+            type = FrameHeader.binaryType(frame.getByteBuf().nioBuffer());
+        } catch (FrameHeader.MalformedFrame e) {
+            metrics.drop("malformed");
+            return connection.close(new CloseReason(CLOSE_MALFORMED, "malformed message: " + e.getMessage()));
+        }
+        return act(room, link, MessagePolicy.decideBinary(link.token.role(), type), Frame.binary(type, frame));
+    }
+
+    private Room live(Link link) {
+        if (link == null) {
+            return null;
+        }
+        Room room = rooms.get(link.token.sessionId());
+        if (room == null) {
+            return null;
+        }
+        synchronized (room) {
+            return room.visitor == link || room.agent == link || room.observers.contains(link) ? room : null;
+        }
+    }
+
+    private Uni<Void> act(Room room, Link link, Verdict verdict, Frame frame) {
+        Role role = link.token.role();
+        metrics.frame(Direction.IN, frame);
         switch (verdict) {
             case RELAY -> {
-                WebSocketConnection peer = room.peerOf(token.role());
-                if (peer != null && peer.isOpen()) {
-                    send(peer, frame);
-                }
+                route(room, from(role), frame);
+                activity(room);
                 return Uni.createFrom().voidItem();
             }
             case END -> {
-                events.endRequested(token.sessionId(), token.role());
+                events.endRequested(room.sessionId, role);
                 return Uni.createFrom().voidItem();
             }
             case DROP -> {
-                dropped.incrementAndGet();
-                Log.infof("dropped a '%s' from the agent of a %s session", type, room.mode);
+                refused(room, role, frame.type(), MessagePolicy.dropReason(role));
                 return Uni.createFrom().voidItem();
             }
             default -> {
-                return connection.close(new CloseReason(CLOSE_UNSUPPORTED,
-                        "message type not allowed for the " + token.role().wire()));
+                metrics.drop("type-not-allowed");
+                return link.connection.close(new CloseReason(CLOSE_UNSUPPORTED,
+                        "message type not allowed for the " + role.wire()));
             }
         }
     }
 
-    public void leave(WebSocketConnection connection) {
-        JoinToken token = connection.userData().get(JoinUpgradeCheck.JOIN);
-        if (token == null) {
-            return;
-        }
-        Room room = rooms.get(token.sessionId());
-        if (room == null) {
-            return;
-        }
-        WebSocketConnection peer;
+    /** Dropped, counted, and published for the audit trail at most once per interval per type. */
+    private void refused(Room room, Role role, String type, String reason) {
+        metrics.drop(reason);
+        long now = System.nanoTime();
+        boolean publish;
         synchronized (room) {
-            if (room.of(token.role()) != connection) {
-                return; // already replaced by a reconnect
-            }
-            room.set(token.role(), null);
-            peer = room.peerOf(token.role());
-            if (room.visitor == null && room.agent == null) {
-                rooms.remove(token.sessionId(), room);
+            Long last = room.refusedAt.get(type);
+            publish = last == null || now - last >= config.refusedEventInterval().toNanos();
+            if (publish) {
+                room.refusedAt.put(type, now);
             }
         }
-        events.disconnected(token.sessionId(), token.role());
-        if (peer != null && peer.isOpen()) {
-            send(peer, write(Map.of("t", "peer", "role", token.role().wire(), "connected", false)));
+        if (publish) {
+            events.actionRefused(room.sessionId, role, type, reason);
+        }
+        Log.debugf("dropped a '%s' from the %s of a %s session", type, role.wire(), room.mode);
+    }
+
+    private void activity(Room room) {
+        long now = System.nanoTime();
+        synchronized (room) {
+            if (room.activityAt != 0 && now - room.activityAt < config.activityInterval().toNanos()) {
+                return;
+            }
+            room.activityAt = now;
+        }
+        events.activity(room.sessionId);
+    }
+
+    private static From from(Role role) {
+        return switch (role) {
+            case VISITOR -> From.VISITOR;
+            case AGENT -> From.AGENT;
+            case OBSERVER -> From.OBSERVER;
+        };
+    }
+
+    /** To the local recipients directly, and onto the relay topic when another replica holds one. */
+    private void route(Room room, From from, Frame frame) {
+        List<Link> to;
+        synchronized (room) {
+            to = room.recipients(from);
+            if (room.remoteRecipients(from)) {
+                byte[] body = frame.isBinary() ? frame.binary().getBytes() : frame.text().getBytes(StandardCharsets.UTF_8);
+                publish(room, frame.isBinary() ? Kind.BINARY : Kind.TEXT, from, 0, body);
+                metrics.frame(Direction.RELAY_OUT, frame);
+            }
+        }
+        for (Link link : to) {
+            deliver(room, link, frame);
         }
     }
 
-    /** The session ended (from session-service): tell both sides why and close their sockets. */
+    // ---- frames to clients: the bounded queue ------------------------------------------------
+
+    private void deliver(Room room, Link to, Frame frame) {
+        if (!to.connection.isOpen()) {
+            return;
+        }
+        long size = frame.size();
+        if (frame.isPointer() && to.queued.get() > config.limits().pointerCoalesceBytes()) {
+            if (to.pendingPointer.getAndSet(frame) != null) {
+                metrics.drop("pointer-coalesced");
+            }
+            return;
+        }
+        if (to.queued.get() + size > config.limits().outgoingQueueBytes()) {
+            metrics.drop("slow-reader");
+            to.overflowed.set(true);
+            return;
+        }
+        to.queued.addAndGet(size);
+        Uni<Void> send = frame.isBinary() ? to.connection.sendBinary(frame.binary()) : to.connection.sendText(frame.text());
+        send.subscribe().with(x -> written(room, to, size), e -> written(room, to, size));
+        metrics.frame(Direction.OUT, frame);
+    }
+
+    private void written(Room room, Link to, long size) {
+        long left = to.queued.addAndGet(-size);
+        if (left <= config.limits().pointerCoalesceBytes()) {
+            Frame pointer = to.pendingPointer.getAndSet(null);
+            if (pointer != null) {
+                deliver(room, to, pointer);
+            }
+        }
+        if (left <= config.limits().outgoingQueueBytes() / 2 && to.overflowed.compareAndSet(true, false)) {
+            // the reader missed frames: it needs a fresh snapshot now that it can take one
+            requestResync(room);
+        }
+    }
+
+    /** Asks the session's visitor, here or on another replica, for a fresh snapshot (at most once per interval). */
+    void requestResync(Room room) {
+        long now = System.nanoTime();
+        Link visitor;
+        synchronized (room) {
+            if (room.resyncAt != 0 && now - room.resyncAt < config.relay().resyncInterval().toNanos()) {
+                return;
+            }
+            room.resyncAt = now;
+            visitor = room.visitor;
+            if (visitor == null && room.remote(Role.VISITOR) > 0) {
+                publish(room, Kind.TEXT, From.GATEWAY, 0, RESYNC.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        if (visitor != null) {
+            deliver(room, visitor, Frame.text("resync", RESYNC));
+        }
+    }
+
+    // ---- the relay topic ------------------------------------------------------------------------
+
+    /** Call holding the room's lock: numbers and publishes in one step, so the numbers arrive in order. */
+    private void publish(Room room, Kind kind, From from, int flags, byte[] body) {
+        room.seq++;
+        relay.publish(new RelayEnvelope(kind, from, flags, relay.replica(), room.stream, room.seq,
+                System.currentTimeMillis(), room.sessionId, body));
+    }
+
+    private void publishPresence(Room room, Role role, int flags) {
+        publish(room, Kind.PRESENCE, from(role), flags, RelayEnvelope.count(room.local(role)));
+    }
+
+    /** A record from the relay topic (another replica's, ours are skipped). */
+    public void fromRelay(byte[] record) {
+        RelayEnvelope envelope;
+        try {
+            envelope = RelayEnvelope.peek(record);
+        } catch (RelayEnvelope.Malformed e) {
+            metrics.drop("relay-malformed");
+            return;
+        }
+        if (envelope.replica().equals(relay.replica())) {
+            return;
+        }
+        Room room = rooms.get(envelope.sessionId());
+        if (room == null) {
+            return; // no one of this session here
+        }
+        try {
+            envelope = envelope.open(record, relay.key(envelope.sessionId()));
+        } catch (RelayEnvelope.Malformed e) {
+            metrics.drop("relay-unreadable");
+            return;
+        }
+        boolean gap;
+        synchronized (room) {
+            Long last = room.seen.put(envelope.stream(), envelope.seq());
+            gap = last != null && envelope.seq() > last + 1;
+        }
+        if (gap) {
+            metrics.drop("relay-gap");
+            requestResync(room);
+        }
+        if (envelope.kind() == Kind.PRESENCE) {
+            presence(room, envelope);
+            return;
+        }
+        metrics.relayLatency(envelope.sentAtMillis());
+        Frame frame;
+        if (envelope.kind() == Kind.BINARY) {
+            frame = Frame.binary(MessagePolicy.SNAPSHOT_CHUNK, Buffer.buffer(envelope.body()));
+        } else {
+            String text = new String(envelope.body(), StandardCharsets.UTF_8);
+            frame = Frame.text(text.length() < 256 ? typeOf(text) : "", text);
+        }
+        metrics.frame(Direction.RELAY_IN, frame);
+        List<Link> to;
+        synchronized (room) {
+            to = room.recipients(envelope.from());
+        }
+        for (Link link : to) {
+            deliver(room, link, frame);
+        }
+    }
+
+    private static String typeOf(String text) {
+        try {
+            return FrameHeader.type(text);
+        } catch (FrameHeader.MalformedFrame e) {
+            return "";
+        }
+    }
+
+    private void presence(Room room, RelayEnvelope envelope) {
+        if (envelope.from() == From.GATEWAY) {
+            return;
+        }
+        Role role = Role.valueOf(envelope.from().name());
+        boolean fresh = (envelope.flags() & RelayEnvelope.FRESH_JOIN) != 0;
+        Link replaced = null;
+        List<Link> tell = List.of();
+        boolean before;
+        boolean after;
+        synchronized (room) {
+            if (room.gone) {
+                return;
+            }
+            before = room.present(role);
+            if (fresh && role != Role.OBSERVER) {
+                // one visitor and one agent per session: the newest connection, there, wins
+                room.remote.remove(role);
+                replaced = role == Role.VISITOR ? room.visitor : room.agent;
+                if (role == Role.VISITOR) {
+                    room.visitor = null;
+                } else {
+                    room.agent = null;
+                }
+            }
+            Map<UUID, Integer> replicas = room.remote.computeIfAbsent(role, r -> new HashMap<>());
+            if (envelope.count() > 0) {
+                replicas.put(envelope.replica(), envelope.count());
+            } else {
+                replicas.remove(envelope.replica());
+            }
+            after = room.present(role);
+            if (before != after) {
+                tell = role == Role.VISITOR ? room.recipients(From.VISITOR) : room.recipients(From.AGENT);
+            }
+            if (fresh) {
+                for (Role mine : Role.values()) {
+                    if (room.local(mine) > 0) {
+                        publishPresence(room, mine, 0);
+                    }
+                }
+            }
+            if (room.empty()) {
+                room.gone = true;
+                rooms.remove(room.sessionId, room);
+                relay.forget(room.sessionId);
+            }
+        }
+        if (replaced != null) {
+            close(replaced, CLOSE_NORMAL, "replaced by a newer connection");
+        }
+        for (Link peer : tell) {
+            sendNotice(peer, Map.of("t", "peer", "role", role.wire(), "connected", after));
+        }
+    }
+
+    // ---- session lifecycle --------------------------------------------------------------------
+
+    /** The session ended (from session-service): tell every local side why and close its socket. */
     public void end(String sessionId, SessionEvent.EndReason reason) {
         Room room = rooms.remove(sessionId);
         if (room == null) {
             return;
         }
-        String reasonText = reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        List<Link> all;
+        synchronized (room) {
+            room.gone = true;
+            all = locals(room);
+            room.visitor = null;
+            room.agent = null;
+            room.observers.clear();
+        }
+        relay.forget(sessionId);
+        String reasonText = reason.name().toLowerCase(Locale.ROOT).replace('_', '-');
         String ended = write(Map.of("t", "ended", "reason", reasonText));
-        for (WebSocketConnection connection : new WebSocketConnection[] { room.visitor, room.agent }) {
-            if (connection != null && connection.isOpen()) {
+        for (Link link : all) {
+            WebSocketConnection connection = link.connection;
+            if (connection.isOpen()) {
                 connection.sendText(ended)
                         .onTermination().call(() -> connection.close(new CloseReason(CLOSE_NORMAL, "session ended: " + reasonText)))
                         .subscribe().with(x -> { }, e -> Log.debugf("closing an ended session's socket: %s", e.toString()));
@@ -190,16 +594,63 @@ public class SessionHub {
         }
     }
 
-    public long droppedMessages() {
-        return dropped.get();
+    /** Shutting down: every socket closes with 1001 so that its client reconnects to another replica. */
+    void onStop(@Observes ShutdownEvent event) {
+        goingAway();
+    }
+
+    public void goingAway() {
+        List<Uni<Void>> closing = new ArrayList<>();
+        for (Room room : rooms.values()) {
+            List<Link> all;
+            synchronized (room) {
+                all = locals(room);
+            }
+            for (Link link : all) {
+                if (link.connection.isOpen()) {
+                    closing.add(link.connection.close(new CloseReason(CLOSE_GOING_AWAY, "gateway going away"))
+                            .onFailure().recoverWithNull());
+                }
+            }
+        }
+        if (!closing.isEmpty()) {
+            try {
+                Uni.join().all(closing).andCollectFailures().await().atMost(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                Log.debugf("not every socket closed in time on shutdown: %s", e.toString());
+            }
+        }
+    }
+
+    private static List<Link> locals(Room room) {
+        List<Link> all = new ArrayList<>();
+        if (room.visitor != null) {
+            all.add(room.visitor);
+        }
+        if (room.agent != null) {
+            all.add(room.agent);
+        }
+        all.addAll(room.observers);
+        return all;
     }
 
     public int liveSessions() {
         return rooms.size();
     }
 
-    private static void send(WebSocketConnection to, String frame) {
-        to.sendText(frame).subscribe().with(x -> { }, e -> Log.debugf("relay to a closing socket failed: %s", e.toString()));
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private void sendNotice(Link to, Map<String, Object> notice) {
+        if (to.connection.isOpen()) {
+            to.connection.sendText(write(notice)).subscribe().with(x -> { },
+                    e -> Log.debugf("notice to a closing socket failed: %s", e.toString()));
+        }
+    }
+
+    private static void close(Link link, int code, String reason) {
+        if (link.connection.isOpen()) {
+            link.connection.close(new CloseReason(code, reason)).subscribe().with(x -> { }, e -> { });
+        }
     }
 
     private String write(Map<String, Object> message) {

@@ -9,7 +9,9 @@ public record JoinToken(String sessionId, Role role, String subject, String site
 
     public enum Role {
         VISITOR,
-        AGENT;
+        AGENT,
+        /** A supervisor watching: view-only, never control, connects where agents do. */
+        OBSERVER;
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -8,17 +8,24 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tandem.gateway.config.GatewayConfig;
 import dev.tandem.gateway.security.JoinToken;
+import dev.tandem.gateway.security.JoinToken.Role;
 import dev.tandem.gateway.security.JoinTokenVerifier;
+import dev.tandem.gateway.security.SiteOrigins;
 import io.quarkus.logging.Log;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.quarkus.websockets.next.UserData;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Authenticates the WebSocket handshake before the upgrade: the Origin must be one we serve, and the
- * join token (offered as the subprotocol {@code tandem.token.<jwt>}, since a browser cannot set headers
- * on a WebSocket and a URL would reach access logs) must be valid and for this endpoint's role.
+ * Authenticates the WebSocket handshake before the upgrade. The join token travels as the subprotocol
+ * {@code tandem.token.<jwt>} (a browser cannot set headers on a WebSocket and a URL would reach access
+ * logs) and must be valid and for this endpoint: visitors on {@code /ws/visitor}, agents and observers on
+ * {@code /ws/agent}. The Origin must be one of the site's (visitors) or the console's (agents,
+ * observers). An agent or observer also carries its OIDC access token, as the Quarkus guide describes,
+ * in the subprotocol {@code quarkus-http-upgrade#Authorization#Bearer%20<token>} (turned into an
+ * Authorization header before authentication); its principal must be the join token's subject.
  * Anything else gets 403 and no socket.
  */
 @ApplicationScoped
@@ -29,26 +36,29 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
     static final String TOKEN_PREFIX = "tandem.token.";
 
     private final JoinTokenVerifier verifier;
-    private final Set<String> allowedOrigins;
+    private final SiteOrigins origins;
+    private final boolean identityRequired;
 
-    public JoinUpgradeCheck(JoinTokenVerifier verifier, GatewayConfig config) {
+    public JoinUpgradeCheck(JoinTokenVerifier verifier, SiteOrigins origins, GatewayConfig config) {
         this.verifier = verifier;
-        this.allowedOrigins = Set.copyOf(config.allowedOrigins());
+        this.origins = origins;
+        this.identityRequired = config.agentIdentityRequired();
     }
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        JoinToken.Role role = switch (context.httpRequest().path()) {
-            case "/ws/visitor" -> JoinToken.Role.VISITOR;
-            case "/ws/agent" -> JoinToken.Role.AGENT;
+        Set<Role> roles = switch (context.httpRequest().path()) {
+            case "/ws/visitor" -> Set.of(Role.VISITOR);
+            case "/ws/agent" -> Set.of(Role.AGENT, Role.OBSERVER);
             default -> null;
         };
-        if (role == null) {
+        if (roles == null) {
             return CheckResult.rejectUpgrade(404);
         }
+        boolean visitorEndpoint = roles.contains(Role.VISITOR);
         String origin = context.httpRequest().getHeader("Origin");
-        if (origin == null || !allowedOrigins.contains(origin)) {
-            Log.infof("WebSocket refused: origin not allowed for %s", role.wire());
+        if (visitorEndpoint ? !origins.plausibleVisitor(origin) : !origins.allowsConsole(origin)) {
+            Log.infof("WebSocket refused: origin not allowed on %s", context.httpRequest().path());
             return CheckResult.rejectUpgrade(403);
         }
         String offered = context.httpRequest().getHeader("Sec-WebSocket-Protocol");
@@ -62,15 +72,35 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
         if (token.isEmpty() || !speaksOurProtocol) {
             return CheckResult.rejectUpgrade(403);
         }
-        return Uni.createFrom().item(() -> verifier.verify(token.get()))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .map(verified -> {
-                    if (verified.isEmpty() || verified.get().role() != role) {
-                        Log.infof("WebSocket refused: join token not valid for %s", role.wire());
-                        return CheckResult.rejectUpgradeSync(403);
-                    }
-                    context.userData().put(JOIN, verified.get());
-                    return CheckResult.permitUpgradeSync();
-                });
+        Uni<Optional<JoinToken>> verified = Uni.createFrom().item(() -> verifier.verify(token.get()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return verified.flatMap(join -> {
+            if (join.isEmpty() || !roles.contains(join.get().role())) {
+                Log.infof("WebSocket refused: join token not valid on %s", context.httpRequest().path());
+                return CheckResult.rejectUpgrade(403);
+            }
+            JoinToken claims = join.get();
+            if (visitorEndpoint && !origins.allowsVisitor(claims.siteId(), origin)) {
+                Log.infof("WebSocket refused: origin not allowed for the visitor's site");
+                return CheckResult.rejectUpgrade(403);
+            }
+            if (visitorEndpoint || !identityRequired) {
+                context.userData().put(JOIN, claims);
+                return CheckResult.permitUpgrade();
+            }
+            return context.securityIdentity().onFailure().recoverWithNull().map(identity -> {
+                if (!sameParty(identity, claims)) {
+                    Log.infof("WebSocket refused: the %s's identity is missing or not the session's", claims.role().wire());
+                    return CheckResult.rejectUpgradeSync(403);
+                }
+                context.userData().put(JOIN, claims);
+                return CheckResult.permitUpgradeSync();
+            });
+        });
+    }
+
+    private static boolean sameParty(SecurityIdentity identity, JoinToken claims) {
+        return identity != null && !identity.isAnonymous() && identity.getPrincipal() != null
+                && claims.subject().equals(identity.getPrincipal().getName());
     }
 }

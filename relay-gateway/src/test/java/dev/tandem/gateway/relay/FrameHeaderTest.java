@@ -34,4 +34,27 @@ class FrameHeaderTest {
         assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.VISITOR, Mode.SHARED, "click"));
         assertEquals(Verdict.END, MessagePolicy.decide(Role.VISITOR, Mode.VIEW_ONLY, "end"));
     }
+
+    @Test
+    void observersMayOnlyAskForASnapshotAndOnlyTheVisitorSendsBinaryChunks() {
+        assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.OBSERVER, Mode.SHARED, "resync"));
+        assertEquals(Verdict.DROP, MessagePolicy.decide(Role.OBSERVER, Mode.SHARED, "click"));
+        assertEquals(Verdict.DROP, MessagePolicy.decide(Role.OBSERVER, Mode.SHARED, "end"));
+        assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.OBSERVER, Mode.SHARED, "snapshot"));
+        assertEquals(Verdict.RELAY, MessagePolicy.decideBinary(Role.VISITOR, "snapshot.chunk"));
+        assertEquals(Verdict.REFUSE, MessagePolicy.decideBinary(Role.AGENT, "snapshot.chunk"));
+        assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.VISITOR, Mode.SHARED, "snapshot.chunk"));
+    }
+
+    @Test
+    void binaryHeadersAreCheckedLikeTextFrames() throws Exception {
+        byte[] header = "{\"t\":\"snapshot.chunk\",\"part\":0}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(2 + header.length + 3).putShort((short) header.length)
+                .put(header).put(new byte[] { (byte) 0xff, 0, 1 }).flip();
+        assertEquals("snapshot.chunk", FrameHeader.binaryType(frame));
+        assertThrows(FrameHeader.MalformedFrame.class, () -> FrameHeader.binaryType(java.nio.ByteBuffer.wrap(new byte[] { 0, 0 })));
+        assertThrows(FrameHeader.MalformedFrame.class, () -> FrameHeader.binaryType(java.nio.ByteBuffer.wrap(new byte[] { 4, 1, '{' })));
+        assertThrows(FrameHeader.MalformedFrame.class,
+                () -> FrameHeader.type("{\"t\":\"snapshot\",\"r\":" + "[".repeat(600) + "]".repeat(600) + "}"));
+    }
 }

@@ -27,6 +27,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class JwksTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** The gateways' shared secret in tests: generated per run, shared with the test's stand-in replica. */
+    static final String RELAY_SECRET = java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID();
+
     static RsaJsonWebKey key;
     static RsaJsonWebKey strangerKey;
     private HttpServer server;
@@ -49,7 +52,8 @@ public class JwksTestResource implements QuarkusTestResourceLifecycleManager {
             });
             server.start();
             return Map.of("tandem.gateway.jwks-url",
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json");
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json",
+                    "tandem.gateway.relay.secret", RELAY_SECRET);
         } catch (JoseException | IOException e) {
             throw new IllegalStateException(e);
         }
@@ -68,16 +72,35 @@ public class JwksTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static String sign(RsaJsonWebKey with, String sessionId, String role, String mode, Instant expires,
             String issuer) {
+        return sign(with, sessionId, role, role.equals("visitor") ? "visitor" : "agent1", mode, expires, issuer);
+    }
+
+    public static String token(String sessionId, String role, String subject, String mode) {
+        return sign(key, sessionId, role, subject, mode, Instant.now().plusSeconds(300), "tandem-session-service");
+    }
+
+    public static String visitorForSite(String sessionId, String site) {
+        return sign(key, sessionId, "visitor", "visitor", "VIEW_ONLY", site, Instant.now().plusSeconds(300),
+                "tandem-session-service");
+    }
+
+    public static String sign(RsaJsonWebKey with, String sessionId, String role, String subject, String mode,
+            Instant expires, String issuer) {
+        return sign(with, sessionId, role, subject, mode, "demo-insurer", expires, issuer);
+    }
+
+    public static String sign(RsaJsonWebKey with, String sessionId, String role, String subject, String mode,
+            String site, Instant expires, String issuer) {
         try {
             JwtClaims claims = new JwtClaims();
             claims.setIssuer(issuer);
             claims.setAudience("tandem-gateway");
-            claims.setSubject(role.equals("agent") ? "agent1" : "visitor");
+            claims.setSubject(subject);
             claims.setIssuedAtToNow();
             claims.setExpirationTime(NumericDate.fromSeconds(expires.getEpochSecond()));
             claims.setClaim("sid", sessionId);
             claims.setClaim("role", role);
-            claims.setClaim("site", "demo-insurer");
+            claims.setClaim("site", site);
             claims.setClaim("mode", mode);
             JsonWebSignature jws = new JsonWebSignature();
             jws.setPayload(claims.toJson());

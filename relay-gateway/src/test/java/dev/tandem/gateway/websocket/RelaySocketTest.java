@@ -28,6 +28,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(TandemInfraResource.class)
 @WithTestResource(JwksTestResource.class)
+@WithTestResource(io.quarkus.test.oidc.server.OidcWiremockTestResource.class)
 class RelaySocketTest {
 
     static final String SITE = "http://localhost:8090";
@@ -50,7 +51,13 @@ class RelaySocketTest {
 
     TestSocket agent(String sessionId, String mode) {
         return TestSocket.open(ws(agentUri), CONSOLE, "tandem.v1",
-                "tandem.token." + JwksTestResource.token(sessionId, "agent", mode));
+                "tandem.token." + JwksTestResource.token(sessionId, "agent", mode), bearer("agent1", "agent"));
+    }
+
+    /** The agent's OIDC access token the way a browser passes it (docs: WebSockets Next security). */
+    static String bearer(String user, String role) {
+        return "quarkus-http-upgrade#Authorization#Bearer%20"
+                + io.quarkus.test.oidc.server.OidcWiremockTestResource.getAccessToken(user, java.util.Set.of(role));
     }
 
     @Test
@@ -105,8 +112,10 @@ class RelaySocketTest {
                         Instant.now().plusSeconds(300), "someone-else")), "other issuer");
         assertEquals(403, TestSocket.handshakeStatus(uri, SITE, "tandem.v1", "tandem.token."
                 + JwksTestResource.token(session, "agent", "SHARED")), "agent token on the visitor endpoint");
-        assertEquals(403, TestSocket.handshakeStatus(ws(agentUri), CONSOLE, "tandem.v1", "tandem.token." + valid),
-                "visitor token on the agent endpoint");
+        assertEquals(403, TestSocket.handshakeStatus(ws(agentUri), CONSOLE, "tandem.v1", "tandem.token." + valid,
+                bearer("agent1", "agent")), "visitor token on the agent endpoint");
+        assertEquals(403, TestSocket.handshakeStatus(uri, SITE, "tandem.v1", "tandem.token."
+                + JwksTestResource.token(session, "observer", "supervisor1", "VIEW_ONLY")), "observer token on the visitor endpoint");
 
         for (String origin : new String[] { null, "null", "http://localhost:8090.evil.test", "https://localhost:8090",
                 "http://localhost:8091", "http://evil.test" }) {

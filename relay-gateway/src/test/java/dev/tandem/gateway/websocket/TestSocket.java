@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class TestSocket implements WebSocket.Listener {
 
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    final BlockingQueue<byte[]> binary = new LinkedBlockingQueue<>();
+    private java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     WebSocket socket;
@@ -80,6 +82,38 @@ final class TestSocket implements WebSocket.Listener {
         }
         webSocket.request(1);
         return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        partialBinary.writeBytes(bytes);
+        if (last) {
+            binary.add(partialBinary.toByteArray());
+            partialBinary = new java.io.ByteArrayOutputStream();
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    void sendBinary(byte[] frame) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(frame), true).join();
+    }
+
+    byte[] nextBinary() throws InterruptedException {
+        byte[] message = binary.poll(10, TimeUnit.SECONDS);
+        if (message == null) {
+            throw new AssertionError("no binary message within 10 s");
+        }
+        return message;
+    }
+
+    /** A binary frame as docs/adr/0004 describes it: uint16 header length, JSON header, payload. */
+    static byte[] binaryFrame(String header, byte[] payload) {
+        byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.nio.ByteBuffer.allocate(2 + h.length + payload.length).putShort((short) h.length).put(h)
+                .put(payload).array();
     }
 
     @Override
