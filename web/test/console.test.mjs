@@ -114,7 +114,8 @@ test("sign in with PKCE, watch the session, see it end", async () => {
     assert.equal(protocols.length, 3);
     assert.ok(protocols[2].startsWith("quarkus-http-upgrade#Authorization#Bearer%20"), "access token subprotocol");
     assert.ok(oidc.tokens.has(protocols[2].slice("quarkus-http-upgrade#Authorization#Bearer%20".length)));
-    assert.equal(await page.evaluate(() => window.__sockets[0].url), "ws://127.0.0.1:9/ws/agent");
+    // The session id rides in the query for the ingress's hashing; the tokens never do.
+    assert.equal(await page.evaluate(() => window.__sockets[0].url), "ws://127.0.0.1:9/ws/agent?session=ses-1");
     await page.getByTestId("viewer-status").getByText("waiting").waitFor();
 
     await deliver(page, [

@@ -54,6 +54,10 @@ test("no masked value reaches any frame: snapshot, mutations, typing, resync", a
     assert.equal(await dialog.getAttribute("aria-modal"), "true");
     assert.match(await dialog.textContent(), /Shared control/);
     await acceptAndConnect(page);
+    // The session id rides in the query for the ingress's hashing; the join token only in the subprotocol.
+    const socket = await page.evaluate(() => ({ url: window.__sockets[0].url, protocols: window.__sockets[0].protocols }));
+    assert.equal(socket.url, "ws://127.0.0.1:9/ws/visitor?session=ses-1");
+    assert.deepEqual(socket.protocols, ["tandem.v1", "tandem.token.header.payload.signature"]);
 
     // Typing into every kind of masked field, and into a plain one.
     await page.locator("#pw2").pressSequentially("CANARY-TYPED-PW");

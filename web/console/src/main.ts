@@ -133,7 +133,12 @@ class Console {
       ui.slot.replaceChildren(viewer);
       // The gateway checks that the viewer's OIDC identity is the session's agent.
       const accessToken = await this.oidc.accessToken();
-      viewer.connect({ gatewayUrl: this.config.gatewayUrl, joinToken: grant.joinToken, ...(accessToken === null ? {} : { accessToken }) });
+      viewer.connect({
+        gatewayUrl: this.config.gatewayUrl,
+        joinToken: grant.joinToken,
+        sessionId: grant.sessionId,
+        ...(accessToken === null ? {} : { accessToken }),
+      });
     } finally {
       this.mounting = false;
     }

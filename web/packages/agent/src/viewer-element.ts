@@ -21,6 +21,11 @@ export interface ViewerConnectOptions {
   joinToken: string;
   /** The agent's OIDC access token: the gateway checks that it is the session's agent. */
   accessToken?: string;
+  /**
+   * The session's id, sent as `?session=` so that an ingress hashing on it puts both sides of a
+   * session on one gateway replica (frames then skip the Kafka hop). Not a credential.
+   */
+  sessionId?: string;
 }
 
 const RESYNC_INTERVAL_MS = 2_000;
@@ -112,7 +117,10 @@ export class TandemViewerElement extends HTMLElement {
     this.teardown();
     this.resetView();
     this.setStatus("connecting");
-    this.connection = new AgentConnection(`${base}/ws/agent`, options.joinToken, {
+    const query = typeof options.sessionId === "string" && options.sessionId !== ""
+      ? `?session=${encodeURIComponent(options.sessionId)}`
+      : "";
+    this.connection = new AgentConnection(`${base}/ws/agent${query}`, options.joinToken, {
       open: () => this.safely(() => this.setStatus("waiting")),
       frame: (frame) => this.safely(() => this.onFrame(frame)),
       close: (code, reason) => this.safely(() => this.onClose(code, reason)),

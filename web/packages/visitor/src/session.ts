@@ -92,11 +92,16 @@ export class LiveSession {
   }
 
   private connect(grant: JoinTokenGrant): void {
-    const transport = new WebSocketTransport(`${this.options.gateway}/ws/visitor`, grant.joinToken, {
-      open: () => this.onOpen(grant),
-      message: (frame) => this.onMessage(frame),
-      close: (code, reason) => this.onClose(code, reason),
-    });
+    const transport = new WebSocketTransport(
+      // ?session= lets an ingress hash both sides of a session onto one gateway replica (not a credential).
+      `${this.options.gateway}/ws/visitor?session=${encodeURIComponent(grant.sessionId)}`,
+      grant.joinToken,
+      {
+        open: () => this.onOpen(grant),
+        message: (frame) => this.onMessage(frame),
+        close: (code, reason) => this.onClose(code, reason),
+      },
+    );
     this.transport = transport;
     transport.connect();
   }
