@@ -65,12 +65,17 @@ final class DemoSiteSeed {
             }
             ObjectNode body = Json.MAPPER.createObjectNode().put("enabled", true);
             body.set("document", document(demoOrigin));
-            HttpResponse<String> saved = http.send(HttpRequest.newBuilder(site).timeout(TIMEOUT)
+            HttpRequest.Builder put = HttpRequest.newBuilder(site).timeout(TIMEOUT)
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    .header("Accept", "application/json");
+            if (current.statusCode() == 200) {
+                // An existing site (kept state, other ports) is replaced only at the version just read.
+                put.header("If-Match", current.headers().firstValue("ETag").orElseThrow(
+                        () -> new IllegalStateException("masking-config-service sent no ETag for " + site)));
+            }
+            HttpResponse<String> saved = http.send(put.PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             if (saved.statusCode() != 200) {
                 throw new IllegalStateException("masking-config-service refused the demo site's configuration: "
                         + saved.statusCode() + " " + saved.body());

@@ -27,6 +27,7 @@ class DemoSiteSeedTest {
 
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private volatile String savedBody;
+    private volatile String savedIfMatch;
     private volatile int getStatus = 404;
     private volatile String getBody = "{}";
     private HttpServer stub;
@@ -44,8 +45,12 @@ class DemoSiteSeedTest {
             calls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " " + auth);
             if (exchange.getRequestMethod().equals("PUT")) {
                 savedBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                savedIfMatch = exchange.getRequestHeaders().getFirst("If-Match");
                 reply(exchange, 200, "{}");
             } else {
+                if (getStatus == 200) {
+                    exchange.getResponseHeaders().set("ETag", "\"3\"");
+                }
                 reply(exchange, getStatus, getBody);
             }
         });
@@ -65,6 +70,7 @@ class DemoSiteSeedTest {
         assertEquals(List.of("token", "GET /api/admin/sites/demo-insurer Bearer admin-token",
                 "PUT /api/admin/sites/demo-insurer Bearer admin-token"), calls);
         JsonNode saved = Json.MAPPER.readTree(savedBody);
+        assertEquals(null, savedIfMatch, "a new site is created without If-Match");
         assertTrue(saved.path("enabled").asBoolean());
         JsonNode document = saved.path("document");
         assertEquals("http://localhost:20090", document.path("allowedOrigins").get(0).asText());
@@ -84,6 +90,7 @@ class DemoSiteSeedTest {
 
         getBody = "{\"enabled\":true,\"allowedOrigins\":[\"http://localhost:8090\"]}";
         assertTrue(DemoSiteSeed.ensure(base, base.resolve("/token"), "demo-insurer", "http://localhost:20090"));
+        assertEquals("\"3\"", savedIfMatch, "an existing site is replaced only at the version just read");
     }
 
     @Test

@@ -14,15 +14,16 @@ import dev.tandem.contracts.SiteConfig;
 
 /** What an admin edits for a site; saved whole, as one version. */
 public record SiteDocument(
-        @NotNull @Size(max = 50) List<@NotBlank @Pattern(regexp = "https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?",
-                message = "must be an origin such as https://www.example.com") String> allowedOrigins,
+        @NotNull @Size(max = 50) List<@NotBlank @Size(max = 300) String> allowedOrigins,
         @NotNull @Size(max = 500) List<@Valid @NotNull RuleInput> rules,
         @NotNull @Valid AppearanceInput appearance,
-        @NotNull Map<@NotBlank String, @NotNull List<@NotNull Mode>> modes,
+        @NotNull @Size(max = 100) Map<@NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
+                message = "must be an agent group name: letters, digits, `-`, `_`, `.`") String,
+                @NotNull List<@NotNull Mode>> modes,
         @NotNull SiteConfig.Detectors detectors) {
 
     public record RuleInput(@NotNull SiteConfig.RuleKind kind,
-            @NotBlank @Size(max = 1000) String selector,
+            @NotNull @Size(max = 2000) String selector,
             @Size(max = 500) String note) {
     }
 

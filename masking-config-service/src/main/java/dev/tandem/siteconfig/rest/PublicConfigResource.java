@@ -34,10 +34,24 @@ public class PublicConfigResource {
             CacheControl cache = new CacheControl();
             cache.setMaxAge(5);
             cache.setMustRevalidate(true);
-            if (ifNoneMatch != null && ifNoneMatch.contains(tag.toString())) {
+            if (ifNoneMatch != null && matches(ifNoneMatch, tag.toString())) {
                 return Response.notModified(tag).cacheControl(cache).build();
             }
             return Response.ok(PublicSiteConfig.of(config)).tag(tag).cacheControl(cache).build();
         });
+    }
+
+    /** If-None-Match: a list of tags, weak ones compared weakly, or {@code *}. */
+    private static boolean matches(String header, String current) {
+        for (String candidate : header.split(",")) {
+            String tag = candidate.strip();
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.equals("*") || tag.equals(current)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -70,10 +70,10 @@ class SiteConfigResourceTest {
         given().header("If-None-Match", etag).when().get("/api/sites/{id}/config", siteId)
                 .then().statusCode(304);
 
-        given().auth().oauth2(admin("acme")).contentType(ContentType.JSON)
+        given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).header("If-Match", "\"v1\"")
                 .body(DOCUMENT.replace("#112233", "#445566"))
                 .when().put("/api/admin/sites/{id}", siteId)
-                .then().statusCode(200).body("version", equalTo(2));
+                .then().statusCode(200).body("version", equalTo(2)).header("ETag", "\"v2\"");
         given().header("If-None-Match", etag).when().get("/api/sites/{id}/config", siteId)
                 .then().statusCode(200).header("ETag", "\"v2\"").body("appearance.borderColor", equalTo("#445566"));
     }
@@ -149,9 +149,38 @@ class SiteConfigResourceTest {
         given().auth().oauth2(admin("globex")).when().get("/api/admin/sites/{id}", siteId)
                 .then().statusCode(404).contentType("application/problem+json");
         given().auth().oauth2(admin("globex")).contentType(ContentType.JSON).body(DOCUMENT.replace("#112233", "#000000"))
+                .header("If-Match", "\"v1\"")
                 .when().put("/api/admin/sites/{id}", siteId).then().statusCode(404);
+        given().auth().oauth2(admin("globex")).contentType(ContentType.JSON).body(DOCUMENT.replace("#112233", "#000000"))
+                .when().put("/api/admin/sites/{id}", siteId).then().statusCode(404);
+        given().auth().oauth2(admin("globex")).when().get("/api/admin/sites/{id}/history", siteId)
+                .then().statusCode(404);
+        given().auth().oauth2(admin("globex")).header("If-Match", "\"v1\"")
+                .when().post("/api/admin/sites/{id}/history/1/restore", siteId).then().statusCode(404);
+        given().auth().oauth2(admin("globex")).when().get("/api/admin/sites")
+                .then().statusCode(200).body("siteId", not(hasItem(siteId)));
+        given().auth().oauth2(admin("acme")).when().get("/api/admin/sites")
+                .then().statusCode(200).body("siteId", hasItem(siteId));
+        String noTenant = OidcWiremockTestResource.getAccessToken("admin-x", Set.of("tandem-admin"));
+        given().auth().oauth2(noTenant).when().get("/api/admin/sites")
+                .then().statusCode(403).body("type", equalTo("https://tandem.dev/problems/no-tenant"));
+        given().auth().oauth2(noTenant).when().get("/api/admin/sites/{id}", siteId).then().statusCode(403);
         given().auth().oauth2(admin("acme")).when().get("/api/admin/sites/{id}", siteId)
                 .then().statusCode(200).body("version", equalTo(1)).body("appearance.borderColor", not(equalTo("#000000")));
+    }
+
+    @Test
+    void everyAdminEndpointNeedsAToken() {
+        String agent = OidcWiremockTestResource.getAccessToken("agent1", Set.of("agent"));
+        for (String[] call : new String[][] {
+                {"GET", "/api/admin/sites"}, {"GET", "/api/admin/sites/x"}, {"PUT", "/api/admin/sites/x"},
+                {"POST", "/api/admin/sites/x/validate"}, {"GET", "/api/admin/sites/x/history"},
+                {"GET", "/api/admin/sites/x/history/1"}, {"POST", "/api/admin/sites/x/history/1/restore"}}) {
+            given().contentType(ContentType.JSON).body(DOCUMENT).when().request(call[0], call[1])
+                    .then().statusCode(401);
+            given().auth().oauth2(agent).contentType(ContentType.JSON).body(DOCUMENT).when().request(call[0], call[1])
+                    .then().statusCode(403);
+        }
     }
 
     @Test
