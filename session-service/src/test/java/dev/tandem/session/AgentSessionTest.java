@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tandem.infra.test.TandemInfraResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -29,7 +27,7 @@ import io.restassured.response.Response;
 
 /** The agent console: the agent's live session, its join token, ending it. Nobody else learns anything. */
 @QuarkusTest
-@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
+@WithTestResource(SharedInfraResource.class)
 @WithTestResource(OidcWiremockTestResource.class)
 class AgentSessionTest {
 

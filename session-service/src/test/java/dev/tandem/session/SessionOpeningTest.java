@@ -18,9 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tandem.infra.test.TandemInfraResource;
 import dev.tandem.session.service.DisplayCodes;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +27,7 @@ import io.restassured.path.json.JsonPath;
 
 /** An InviteAccepted on tandem.invite-events opens a session, once, and never a second live one per agent. */
 @QuarkusTest
-@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
+@WithTestResource(SharedInfraResource.class)
 @WithTestResource(OidcWiremockTestResource.class)
 class SessionOpeningTest {
 
@@ -58,7 +56,7 @@ class SessionOpeningTest {
         assertEquals(accepted.agentId(), event.path("agentId").asText());
         assertEquals(accepted.chatId(), event.path("chatId").asText());
         assertEquals("demo-insurer", event.path("siteId").asText());
-        assertEquals("service-account-demo-chat-platform", event.path("tenant").asText());
+        assertEquals(TestEvents.TENANT, event.path("tenant").asText());
         assertEquals("VIEW_ONLY", event.path("mode").asText());
         assertEquals(accepted.inviteId(), event.path("inviteId").asText());
         UUID.fromString(event.path("id").asText());
@@ -109,8 +107,11 @@ class SessionOpeningTest {
                 .then().statusCode(200).body("sessionId", equalTo(sessionId));
         given().header("Tandem-Invite-Credential", second.credential())
                 .when().post("/api/visitor/session-token")
-                .then().statusCode(404)
-                .body("type", equalTo("https://tandem.dev/problems/session-not-ready"));
+                .then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://tandem.dev/problems/agent-busy"))
+                .body("joinToken", org.hamcrest.Matchers.nullValue());
+        assertEquals(0, TestKafka.sessionEvents(sessionId, "SessionEnded").size(), "the live session goes on");
     }
 
     @Test

@@ -25,7 +25,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tandem.infra.test.TandemInfraResource;
 
 /** A real Kafka client for the tests: publishes records as another service would and reads what we publish. */
 public final class TestKafka {
@@ -33,6 +32,7 @@ public final class TestKafka {
     public static final String INVITE_EVENTS = "tandem.invite-events";
     public static final String GATEWAY_EVENTS = "tandem.gateway-events";
     public static final String SESSION_EVENTS = "tandem.session-events";
+    public static final String CHAT_EVENTS = "tandem.chat-events";
     /** The consumer group of session-service (its application name). */
     public static final String GROUP = "session-service";
 
@@ -45,7 +45,7 @@ public final class TestKafka {
     }
 
     private static String bootstrap() {
-        return TandemInfraResource.kafka().bootstrapServers();
+        return TestInfra.kafkaBootstrap();
     }
 
     /** Publishes {@code json} as the value of a record with {@code key}, and waits for the broker to have it. */

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -17,6 +18,24 @@ public final class TestSessions {
 
     public static String agentToken(String agentId) {
         return OidcWiremockTestResource.getAccessToken(agentId, Set.of("agent"));
+    }
+
+    /** A token with roles and a {@code tenant} claim, as Keycloak issues them for this realm. */
+    public static String token(String user, Set<String> roles, String tenant) {
+        return OidcWiremockTestResource.generateJwtToken(user, roles, "123456", "Bearer",
+                Set.of("https://server.example.com"), Map.of("tenant", tenant));
+    }
+
+    public static String supervisorToken(String user, String tenant) {
+        return token(user, Set.of("supervisor"), tenant);
+    }
+
+    public static String adminToken(String user, String tenant) {
+        return token(user, Set.of("tandem-admin"), tenant);
+    }
+
+    public static String chatPlatformToken(String tenant) {
+        return token("service-account-" + tenant + "-chat", Set.of("chat-platform"), tenant);
     }
 
     /** A signed-in user without any role, e.g. a visitor who somehow has an account. */

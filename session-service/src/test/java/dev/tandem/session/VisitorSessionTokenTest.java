@@ -22,8 +22,6 @@ import org.jose4j.jwx.JsonWebStructure;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.infra.test.TandemInfraResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -31,7 +29,7 @@ import io.restassured.path.json.JsonPath;
 
 /** The visitor's tag trades its invite credential for a join token. */
 @QuarkusTest
-@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
+@WithTestResource(SharedInfraResource.class)
 @WithTestResource(OidcWiremockTestResource.class)
 class VisitorSessionTokenTest {
 

@@ -14,6 +14,51 @@ public interface SessionConfig {
 
     Consumer consumer();
 
+    Timeouts timeouts();
+
+    Sweeper sweeper();
+
+    /**
+     * How long a session waits for something before it ends by itself. Each deadline is stored when its wait
+     * starts, so a restart loses none; a changed setting applies to waits that start afterwards.
+     */
+    interface Timeouts {
+
+        /** How long after its creation a session may stay without both parties having joined (JOIN_TIMEOUT). */
+        @WithDefault("5m")
+        Duration joinWindow();
+
+        /** How long an active session may go without activity reported by a gateway (INACTIVITY_TIMEOUT). */
+        @WithDefault("15m")
+        Duration inactivity();
+
+        /** How long the agent may stay disconnected before the session ends (AGENT_AWAY). */
+        @WithDefault("2m")
+        Duration agentAwayGrace();
+
+        /**
+         * How long the visitor may stay disconnected before the session ends (VISITOR_AWAY). A page load closes
+         * the visitor's socket and opens a new one on the next page: keep this well above a slow page load.
+         */
+        @WithDefault("45s")
+        Duration visitorAwayGrace();
+    }
+
+    /** The scheduler that ends sessions whose deadline has passed. */
+    interface Sweeper {
+
+        /**
+         * How often the sweeper looks for due sessions (read by the scheduler as
+         * {@code session.sweeper.interval}); a timeout fires at most this late.
+         */
+        @WithDefault("2s")
+        Duration interval();
+
+        /** How many due sessions one sweep takes (each replica locks its own with SKIP LOCKED). */
+        @WithDefault("100")
+        int batchSize();
+    }
+
     /** The short-lived JWTs that let a visitor or an agent connect to a gateway. */
     interface JoinToken {
 

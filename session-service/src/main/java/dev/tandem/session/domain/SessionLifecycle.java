@@ -17,8 +17,10 @@ import dev.tandem.session.SessionState;
  * <li>A present party that disconnects has <em>left</em>; a party that is not present cannot leave, and
  * one that is present cannot join again, so repeated presence events change nothing.</li>
  * <li>Ending is final and happens once: the first reason wins, every later step changes nothing.</li>
+ * <li>Observers (supervisors watching) come and go as often as they like, while the session is live; they
+ * never make it ACTIVE, never count as its agent, and cannot end it. Several may be present: they are
+ * counted.</li>
  * </ul>
- * Only the visitor and the agent take part for now; observers are not part of the lifecycle.
  */
 public final class SessionLifecycle {
 
@@ -28,9 +30,10 @@ public final class SessionLifecycle {
     private boolean agentJoined;
     private boolean visitorPresent;
     private boolean agentPresent;
+    private int observersPresent;
 
     private SessionLifecycle(SessionState state, EndReason endReason, boolean visitorJoined, boolean agentJoined,
-            boolean visitorPresent, boolean agentPresent) {
+            boolean visitorPresent, boolean agentPresent, int observersPresent) {
         this.state = Objects.requireNonNull(state, "state");
         if ((state == SessionState.ENDED) != (endReason != null)) {
             throw new IllegalArgumentException("an ended session has a reason, and only an ended session has one");
@@ -41,6 +44,10 @@ public final class SessionLifecycle {
         if ((visitorPresent && !visitorJoined) || (agentPresent && !agentJoined)) {
             throw new IllegalArgumentException("a present party has joined");
         }
+        if (observersPresent < 0 || (state == SessionState.ENDED && observersPresent > 0)) {
+            throw new IllegalArgumentException("observers are counted, and nobody is present in an ended session");
+        }
+        this.observersPresent = observersPresent;
         this.endReason = endReason;
         this.visitorJoined = visitorJoined;
         this.agentJoined = agentJoined;
@@ -50,17 +57,28 @@ public final class SessionLifecycle {
 
     /** A new session: nobody has joined yet. */
     public static SessionLifecycle start() {
-        return new SessionLifecycle(SessionState.WAITING, null, false, false, false, false);
+        return new SessionLifecycle(SessionState.WAITING, null, false, false, false, false, 0);
     }
 
     /** A session as it was stored. */
     public static SessionLifecycle restore(SessionState state, EndReason endReason, boolean visitorJoined,
             boolean agentJoined, boolean visitorPresent, boolean agentPresent) {
-        return new SessionLifecycle(state, endReason, visitorJoined, agentJoined, visitorPresent, agentPresent);
+        return restore(state, endReason, visitorJoined, agentJoined, visitorPresent, agentPresent, 0);
+    }
+
+    /** A session as it was stored, with the number of observers present. */
+    public static SessionLifecycle restore(SessionState state, EndReason endReason, boolean visitorJoined,
+            boolean agentJoined, boolean visitorPresent, boolean agentPresent, int observersPresent) {
+        return new SessionLifecycle(state, endReason, visitorJoined, agentJoined, visitorPresent, agentPresent,
+                observersPresent);
     }
 
     /** A party connected through a gateway. */
     public List<SessionChange> connected(Role role) {
+        if (state != SessionState.ENDED && role == Role.OBSERVER) {
+            observersPresent++;
+            return List.of(new SessionChange.Joined(Role.OBSERVER));
+        }
         if (state == SessionState.ENDED || !takesPart(role) || isPresent(role)) {
             return List.of();
         }
@@ -81,6 +99,10 @@ public final class SessionLifecycle {
 
     /** A party's connection closed. */
     public List<SessionChange> disconnected(Role role) {
+        if (state != SessionState.ENDED && role == Role.OBSERVER && observersPresent > 0) {
+            observersPresent--;
+            return List.of(new SessionChange.Left(Role.OBSERVER));
+        }
         if (state == SessionState.ENDED || !takesPart(role) || !isPresent(role)) {
             return List.of();
         }
@@ -98,6 +120,7 @@ public final class SessionLifecycle {
         endReason = reason;
         visitorPresent = false;
         agentPresent = false;
+        observersPresent = 0;
         return List.of(new SessionChange.Ended(reason));
     }
 
@@ -131,8 +154,12 @@ public final class SessionLifecycle {
         return switch (role) {
             case VISITOR -> visitorPresent;
             case AGENT -> agentPresent;
-            case OBSERVER -> false;
+            case OBSERVER -> observersPresent > 0;
         };
+    }
+
+    public int observersPresent() {
+        return observersPresent;
     }
 
     private static boolean takesPart(Role role) {

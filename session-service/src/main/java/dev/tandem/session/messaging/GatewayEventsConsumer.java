@@ -13,9 +13,8 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Reads {@code tandem.gateway-events}: parties connecting and disconnecting, and requests to end a
- * session. Activity and page visits are not used yet (they will drive the inactivity timeout and the
- * audit trail).
+ * Reads {@code tandem.gateway-events}: parties connecting and disconnecting, requests to end a session,
+ * activity (the inactivity timeout), page visits and refused actions (the audit trail).
  */
 @ApplicationScoped
 public class GatewayEventsConsumer {
@@ -35,7 +34,7 @@ public class GatewayEventsConsumer {
     @Incoming(CHANNEL)
     public Uni<Void> consume(String payload) {
         return parser.parse(payload, GatewayEvent.class, CHANNEL)
-                .filter(GatewayEventsConsumer::concernsLifecycle)
+                .filter(GatewayEventsConsumer::wellFormed)
                 .map(event -> {
                     UUID sessionId = sessionId(event);
                     if (sessionId == null) {
@@ -47,17 +46,15 @@ public class GatewayEventsConsumer {
                 .orElseGet(() -> Uni.createFrom().voidItem());
     }
 
-    private static boolean concernsLifecycle(GatewayEvent event) {
+    private static boolean wellFormed(GatewayEvent event) {
         SessionEvent.Role role = switch (event) {
             case GatewayEvent.Connected c -> c.role();
             case GatewayEvent.Disconnected d -> d.role();
             case GatewayEvent.EndRequested e -> e.role();
-            case GatewayEvent.Activity a -> null;
-            case GatewayEvent.PageVisited p -> null;
+            case GatewayEvent.ActionRefused r -> r.role();
+            case GatewayEvent.Activity a -> SessionEvent.Role.VISITOR; // no role to check
+            case GatewayEvent.PageVisited p -> SessionEvent.Role.VISITOR;
         };
-        if (event instanceof GatewayEvent.Activity || event instanceof GatewayEvent.PageVisited) {
-            return false;
-        }
         if (role == null) {
             Log.warnf("%s: skipped %s %s without a role", CHANNEL, event.getClass().getSimpleName(), event.id());
             return false;

@@ -20,7 +20,7 @@ import io.smallrye.mutiny.Uni;
 
 /** The agent console asks which session the signed-in agent is in. */
 @Path("/api/agents/me/session")
-@Tag(name = "Agent", description = "Calls from the agent console (OIDC, role agent)")
+@Tag(name = "Sessions", description = "Agents (their own session), supervisors and admins (their tenant's)")
 @RolesAllowed("agent")
 public class AgentSessionResource {
 

@@ -46,6 +46,9 @@ public class VisitorSessionResource {
     @APIResponse(responseCode = "404", description = "No session for this credential, or not yet (type "
             + "session-not-ready): retry shortly after accepting",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "No session was opened because the agent was in another one "
+            + "(type agent-busy): stop waiting; the visitor can ask again in the chat",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "410", description = "The session has ended (type session-ended)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<JoinTokenView>> sessionToken(

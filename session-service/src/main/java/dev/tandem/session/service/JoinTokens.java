@@ -13,6 +13,7 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
+import dev.tandem.contracts.Mode;
 import dev.tandem.contracts.SessionEvent.Role;
 import dev.tandem.session.CobrowseSession;
 import dev.tandem.session.config.SessionConfig;
@@ -20,7 +21,9 @@ import dev.tandem.session.config.SessionConfig;
 /**
  * Issues join tokens: JWTs signed RS256 that let one party of one session connect to a gateway. A
  * gateway verifies them against {@code /.well-known/jwks.json} and checks {@code iss}, {@code aud},
- * {@code exp}, {@code role}, {@code sid}, {@code site} and {@code mode}.
+ * {@code exp}, {@code role}, {@code sid}, {@code site} and {@code mode}. Tokens carry the mode of the moment
+ * they are issued: after a mode change clients fetch new ones (the gateway enforces the mode from the
+ * ModeChanged events in any case).
  */
 @ApplicationScoped
 public class JoinTokens {
@@ -54,11 +57,27 @@ public class JoinTokens {
         }
     }
 
-    /** A token for {@code role} (visitor or agent) in a live {@code session}. */
+    /** A token for {@code role} (visitor or agent) in a live {@code session}, in the session's current mode. */
     public Issued issue(CobrowseSession session, Role role) {
         if (role != Role.VISITOR && role != Role.AGENT) {
-            throw new IllegalArgumentException("join tokens are for visitors and agents, not " + role);
+            throw new IllegalArgumentException("this issues join tokens for visitors and agents, not " + role);
         }
+        return sign(session, role, role == Role.AGENT ? session.agentId() : VISITOR_SUBJECT, session.mode());
+    }
+
+    /**
+     * A token for an observer (a supervisor) in a live {@code session}: role {@code observer}, subject the
+     * supervisor's id, and always mode {@code VIEW_ONLY}, whatever the session's mode: an observer never gets
+     * control.
+     */
+    public Issued issueObserver(CobrowseSession session, String observerId) {
+        if (observerId == null || observerId.isBlank()) {
+            throw new IllegalArgumentException("an observer has an id");
+        }
+        return sign(session, Role.OBSERVER, observerId, Mode.VIEW_ONLY);
+    }
+
+    private Issued sign(CobrowseSession session, Role role, String subject, Mode mode) {
         if (!session.isLive()) {
             throw new IllegalStateException("no join token for an ended session");
         }
@@ -69,14 +88,14 @@ public class JoinTokens {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(ISSUER);
         claims.setAudience(AUDIENCE);
-        claims.setSubject(role == Role.AGENT ? session.agentId() : VISITOR_SUBJECT);
+        claims.setSubject(subject);
         claims.setGeneratedJwtId();
         claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
         claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
         claims.setStringClaim("sid", session.id().toString());
         claims.setStringClaim("role", role.name().toLowerCase(Locale.ROOT));
         claims.setStringClaim("site", session.siteId());
-        claims.setStringClaim("mode", session.mode().name());
+        claims.setStringClaim("mode", mode.name());
 
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());

@@ -77,11 +77,29 @@ class SessionLifecycleTest {
     }
 
     @Test
-    void observersDoNotTakePart() {
+    void observersComeAndGoButNeverActivateTheSession() {
         SessionLifecycle s = SessionLifecycle.start();
+        s.connected(Role.VISITOR);
+        assertEquals(List.of(new SessionChange.Joined(Role.OBSERVER)), s.connected(Role.OBSERVER));
+        assertEquals(List.of(new SessionChange.Joined(Role.OBSERVER)), s.connected(Role.OBSERVER), "a second one");
+        assertEquals(SessionState.WAITING, s.state(), "an observer is not the agent");
+        assertFalse(s.hasJoined(Role.AGENT));
+        assertEquals(2, s.observersPresent());
+        assertEquals(List.of(new SessionChange.Left(Role.OBSERVER)), s.disconnected(Role.OBSERVER));
+        assertEquals(List.of(new SessionChange.Left(Role.OBSERVER)), s.disconnected(Role.OBSERVER));
+        assertEquals(List.of(), s.disconnected(Role.OBSERVER), "nobody left to leave");
+        assertFalse(s.isPresent(Role.OBSERVER));
+    }
+
+    @Test
+    void noObserverJoinsAnEndedSession() {
+        SessionLifecycle s = active();
+        s.connected(Role.OBSERVER);
+        s.end(EndReason.AGENT_ENDED);
+        assertEquals(0, s.observersPresent());
         assertEquals(List.of(), s.connected(Role.OBSERVER));
-        assertEquals(List.of(), s.disconnected(Role.OBSERVER));
-        assertEquals(SessionState.WAITING, s.state());
+        assertThrows(IllegalArgumentException.class,
+                () -> SessionLifecycle.restore(SessionState.ENDED, EndReason.AGENT_ENDED, true, true, false, false, 1));
     }
 
     @ParameterizedTest
