@@ -22,7 +22,9 @@ public final class Topics {
             new Topic("tandem.site-config", 3, Map.of("cleanup.policy", "compact")),
             new Topic("tandem.gateway-events", 6, Map.of("retention.ms", HOURS_6)),
             new Topic("tandem.chat-events", 6, Map.of("retention.ms", DAYS_7)),
-            new Topic("tandem.relay", 12, Map.of("retention.ms", MINUTES_10, "segment.ms", MINUTES_10)));
+            // A sealed 1 MiB frame is a little over the broker's default 1 MiB record limit.
+            new Topic("tandem.relay", 12, Map.of("retention.ms", MINUTES_10, "segment.ms", MINUTES_10,
+                    "max.message.bytes", "4194304")));
 
     private Topics() {
     }
