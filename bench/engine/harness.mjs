@@ -235,10 +235,11 @@ export function decodeTandemFrames(frames) {
     const enc = list[0].header.enc;
     const joined = Buffer.concat(list.map((c) => c.payload));
     if (enc === "deflate-raw") {
+      // Each part compressed on its own (what the tag does), else one stream cut into parts.
       try {
-        texts.push(inflateRawSync(joined).toString("utf8"));
-      } catch {
         texts.push(list.map((c) => inflateRawSync(c.payload).toString("utf8")).join(""));
+      } catch {
+        texts.push(inflateRawSync(joined).toString("utf8"));
       }
     } else {
       texts.push(joined.toString("utf8"));
