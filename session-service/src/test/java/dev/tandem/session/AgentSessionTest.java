@@ -135,6 +135,24 @@ class AgentSessionTest {
     }
 
     @Test
+    void aSupervisorOrAdminOfItsTenantEndsItAsOperatorOnce() {
+        TestEvents.Accepted accepted = TestEvents.accepted(TestEvents.newAgent());
+        String sessionId = TestSessions.openSession(accepted).getString("sessionId");
+
+        given().auth().oauth2(TestSessions.supervisorToken("supervisor1", TestEvents.TENANT))
+                .when().post("/api/sessions/{id}/end", sessionId).then().statusCode(204);
+        given().auth().oauth2(TestSessions.adminToken("admin1", TestEvents.TENANT))
+                .when().post("/api/sessions/{id}/end", sessionId).then().statusCode(204);
+
+        given().auth().oauth2(TestSessions.agentToken(accepted.agentId())).when().get("/api/agents/me/session")
+                .then().statusCode(404);
+        List<JsonNode> ended = await().atMost(Duration.ofSeconds(20)).during(Duration.ofSeconds(2))
+                .until(() -> TestKafka.sessionEvents(sessionId, "SessionEnded"), l -> l.size() == 1);
+        assertEquals("OPERATOR", ended.getFirst().path("reason").asText());
+        assertEquals(accepted.agentId(), ended.getFirst().path("agentId").asText());
+    }
+
+    @Test
     void onlyTheSessionsAgentCanEndIt() {
         TestEvents.Accepted accepted = TestEvents.accepted(TestEvents.newAgent());
         String sessionId = TestSessions.openSession(accepted).getString("sessionId");

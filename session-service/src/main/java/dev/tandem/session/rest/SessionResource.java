@@ -154,16 +154,21 @@ public class SessionResource {
 
     @POST
     @Path("/{id}/end")
-    @RolesAllowed(Caller.AGENT)
+    @RolesAllowed({Caller.AGENT, Caller.SUPERVISOR, Caller.ADMIN})
     @Operation(summary = "End the session",
-            description = "Ends the session for both parties (reason AGENT_ENDED). Ending an ended session "
-                    + "changes nothing and answers 204 as well.")
+            description = "Ends the session for both parties: by its agent (reason AGENT_ENDED) or by a supervisor "
+                    + "or admin of its tenant (reason OPERATOR). Ending an ended session changes nothing and "
+                    + "answers 204 as well.")
     @APIResponse(responseCode = "204", description = "The session has ended")
     @APIResponse(responseCode = "404", description = "No such session of the caller's (type session-not-found)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "session-not-found", value = NOT_FOUND_EXAMPLE)))
     public Uni<Void> end(@PathParam("id") String id) {
-        return sessions.endByAgent(id, callers.current().name());
+        Caller caller = callers.current();
+        if (caller.is(Caller.AGENT)) {
+            return sessions.endByAgent(id, caller.name());
+        }
+        return sessions.endByOperator(id, callers.withTenant());
     }
 
     @POST

@@ -439,6 +439,22 @@ public class SessionService {
     }
 
     /**
+     * An operator ends the session (OPERATOR): a supervisor or admin of the session's tenant, for example
+     * to stop a session that should not go on. Anyone else gets the same 404 as for a session that does not
+     * exist; ending an ended session changes nothing.
+     */
+    @WithTransaction
+    public Uni<Void> endByOperator(String sessionId, Caller operator) {
+        return find(sessionId, true).chain(session -> {
+            if (!operator.overseesTenant(session.tenant())) {
+                return Uni.createFrom().failure(sessionNotFound());
+            }
+            Instant now = Instant.now();
+            return publish(session, session.end(EndReason.OPERATOR, now), now);
+        });
+    }
+
+    /**
      * The session's agent sets the mode directly: down to VIEW_ONLY at once (ModeChanged published); up to
      * SHARED is refused with 409 {@code consent-required} (the visitor's consent goes through invite-service).
      */
