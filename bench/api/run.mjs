@@ -87,6 +87,25 @@ function summary(values) {
   return { count: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted.at(-1) ?? null };
 }
 
+/**
+ * invite-service learns the demo site from tandem.site-config a moment after it is ready: wait until an
+ * invite for a probe agent is taken (that invite simply expires).
+ */
+async function awaitSiteKnown(token) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const response = await fetch(`${INVITES}/api/invites`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ agentId: `bench-probe-${Date.now().toString(36)}`, chatId: "bench-probe", siteId: SITE, mode: "VIEW_ONLY" }),
+    });
+    if (response.status === 201) return;
+    const text = await response.text();
+    if (response.status !== 404 || Date.now() > deadline) throw new Error(`the invite API is not usable: ${response.status} ${text.slice(0, 200)}`);
+    await sleep(500);
+  }
+}
+
 async function load(token, rate, seconds) {
   const run = Date.now().toString(36);
   const create = [];
@@ -140,6 +159,7 @@ async function main() {
   let result;
   try {
     const token = await platformToken();
+    await awaitSiteKnown(token);
     // A short warm-up at a tenth of the rate, so JIT and connection pools are not what we measure.
     const warmUp = await load(token, Math.max(5, RATE / 10), 2);
     if (warmUp.failures.length > 0) throw new Error(`warm-up failed: ${warmUp.failures.slice(0, 3).join("; ")}`);
