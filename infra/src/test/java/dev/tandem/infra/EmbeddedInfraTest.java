@@ -26,8 +26,8 @@ class EmbeddedInfraTest {
 
     @Test
     void kafkaBrokerHasEveryTopicAndDeliversARecord() throws Exception {
-        EmbeddedKafka kafka = TandemInfraResource.kafka();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        String bootstrap = TandemInfraResource.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Set<String> names = admin.listTopics().names().get();
             for (Topics.Topic topic : Topics.ALL) {
                 assertTrue(names.contains(topic.name()), "missing topic " + topic.name());
@@ -37,9 +37,9 @@ class EmbeddedInfraTest {
                     .all().get().values().iterator().next().get("cleanup.policy").value();
             assertEquals("compact", compaction);
         }
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
                 new StringSerializer(), new StringSerializer());
-             var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers(),
+             var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
                      "group.id", "infra-test", "auto.offset.reset", "earliest"),
                      new StringDeserializer(), new StringDeserializer())) {
             producer.send(new ProducerRecord<>("tandem.chat-events", "chat-1", "{\"type\":\"ChatEnded\"}")).get();
@@ -58,10 +58,9 @@ class EmbeddedInfraTest {
 
     @Test
     void postgresCreatesOneDatabasePerService() throws Exception {
-        EmbeddedPostgresServer postgres = TandemInfraResource.postgres();
-        postgres.ensureDatabase("invites");
-        postgres.ensureDatabase("invites");
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("invites"),
+        TandemInfraResource.ensureDatabase("invites");
+        TandemInfraResource.ensureDatabase("invites");
+        try (Connection c = DriverManager.getConnection(TandemInfraResource.jdbcUrl("invites"),
                 EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
              ResultSet rs = c.createStatement().executeQuery("SELECT current_database(), version()")) {
             assertTrue(rs.next());

@@ -14,6 +14,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.tandem.infra.test.TandemInfraResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -28,7 +30,7 @@ import io.restassured.specification.RequestSpecification;
  * exist.
  */
 @QuarkusTest
-@WithTestResource(SharedInfraResource.class)
+@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
 @WithTestResource(OidcWiremockTestResource.class)
 class AuthorisationTest {
 

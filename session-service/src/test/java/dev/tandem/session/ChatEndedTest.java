@@ -13,13 +13,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tandem.infra.test.TandemInfraResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 
 /** A chat that ends ends its session: by ChatEnded on tandem.chat-events or by the chat platform's webhook. */
 @QuarkusTest
-@WithTestResource(SharedInfraResource.class)
+@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
 @WithTestResource(OidcWiremockTestResource.class)
 class ChatEndedTest {
 

@@ -8,12 +8,14 @@ import static org.hamcrest.Matchers.notNullValue;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
+import dev.tandem.infra.test.TandemInfraResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 
 @QuarkusTest
-@WithTestResource(SharedInfraResource.class)
+@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
 @WithTestResource(OidcWiremockTestResource.class)
 class HealthAndApiTest {
 

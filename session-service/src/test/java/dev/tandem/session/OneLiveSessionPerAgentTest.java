@@ -20,6 +20,8 @@ import org.jose4j.jwt.JwtClaims;
 import org.junit.jupiter.api.Test;
 
 import dev.tandem.infra.EmbeddedPostgresServer;
+import dev.tandem.infra.test.TandemInfraResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -29,7 +31,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
  * the losers are told so (409 agent-busy) instead of waiting. And a join token binds its session and role.
  */
 @QuarkusTest
-@WithTestResource(SharedInfraResource.class)
+@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
 @WithTestResource(OidcWiremockTestResource.class)
 class OneLiveSessionPerAgentTest {
 
@@ -129,7 +131,7 @@ class OneLiveSessionPerAgentTest {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(TestInfra.jdbcUrl(),
+        return DriverManager.getConnection(TandemInfraResource.jdbcUrl("sessions"),
                 EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
     }
 

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tandem.infra.test.TandemInfraResource;
 import dev.tandem.session.service.DisplayCodes;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +29,7 @@ import io.restassured.path.json.JsonPath;
 
 /** An InviteAccepted on tandem.invite-events opens a session, once, and never a second live one per agent. */
 @QuarkusTest
-@WithTestResource(SharedInfraResource.class)
+@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
 @WithTestResource(OidcWiremockTestResource.class)
 class SessionOpeningTest {
 

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import dev.tandem.infra.EmbeddedPostgresServer;
+import dev.tandem.infra.test.TandemInfraResource;
 
 /** Reads the service's own database directly, to check what must not have happened. */
 public final class TestDb {
@@ -15,7 +16,7 @@ public final class TestDb {
     }
 
     public static long count(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(TestInfra.jdbcUrl(),
+        try (Connection c = DriverManager.getConnection(TandemInfraResource.jdbcUrl("sessions"),
                 EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
@@ -31,7 +32,7 @@ public final class TestDb {
     }
 
     public static String text(String sql, Object... params) {
-        try (Connection c = DriverManager.getConnection(TestInfra.jdbcUrl(),
+        try (Connection c = DriverManager.getConnection(TandemInfraResource.jdbcUrl("sessions"),
                 EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

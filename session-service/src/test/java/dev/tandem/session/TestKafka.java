@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tandem.infra.test.TandemInfraResource;
 
 /** A real Kafka client for the tests: publishes records as another service would and reads what we publish. */
 public final class TestKafka {
@@ -45,7 +46,7 @@ public final class TestKafka {
     }
 
     private static String bootstrap() {
-        return TestInfra.kafkaBootstrap();
+        return TandemInfraResource.bootstrapServers();
     }
 
     /** Publishes {@code json} as the value of a record with {@code key}, and waits for the broker to have it. */

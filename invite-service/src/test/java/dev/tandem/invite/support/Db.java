@@ -20,7 +20,7 @@ public final class Db {
     }
 
     public static Connection connect() throws SQLException {
-        return DriverManager.getConnection(TandemInfraResource.postgres().jdbcUrl("invites"),
+        return DriverManager.getConnection(TandemInfraResource.jdbcUrl("invites"),
                 EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
     }
 

@@ -38,7 +38,7 @@ public final class InviteEventsTopic implements AutoCloseable {
     private InviteEventsTopic(ObjectMapper json, boolean fromBeginning) {
         this.json = json;
         this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TandemInfraResource.kafka().bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TandemInfraResource.bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(Topics.INVITE_EVENTS).stream()

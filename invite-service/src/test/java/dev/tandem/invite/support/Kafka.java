@@ -26,7 +26,7 @@ public final class Kafka {
     public static synchronized void send(String topic, String key, String value) {
         if (producer == null) {
             producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TandemInfraResource.kafka().bootstrapServers(),
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TandemInfraResource.bootstrapServers(),
                     ProducerConfig.ACKS_CONFIG, "all"),
                     new StringSerializer(), new StringSerializer());
         }

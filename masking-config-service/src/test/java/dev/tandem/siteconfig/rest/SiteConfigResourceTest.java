@@ -85,7 +85,7 @@ class SiteConfigResourceTest {
                 .when().put("/api/admin/sites/{id}", siteId).then().statusCode(200);
 
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                "bootstrap.servers", TandemInfraResource.kafka().bootstrapServers(),
+                "bootstrap.servers", TandemInfraResource.bootstrapServers(),
                 "group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of("tandem.site-config"));

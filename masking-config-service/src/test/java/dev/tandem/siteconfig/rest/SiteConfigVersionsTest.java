@@ -180,7 +180,7 @@ class SiteConfigVersionsTest {
                  "modes":{"default":["VIEW_ONLY"]},"detectors":{"cardNumbers":true,"usSsn":true}}
                 """.formatted(UUID.randomUUID(), siteId);
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                "bootstrap.servers", TandemInfraResource.kafka().bootstrapServers()),
+                "bootstrap.servers", TandemInfraResource.bootstrapServers()),
                 new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>("tandem.site-config", siteId, config)).get(10, TimeUnit.SECONDS);
         }

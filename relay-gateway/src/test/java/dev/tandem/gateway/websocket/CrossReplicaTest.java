@@ -64,7 +64,7 @@ class CrossReplicaTest {
 
     @BeforeEach
     void replica() {
-        String bootstrap = TandemInfraResource.kafka().bootstrapServers();
+        String bootstrap = TandemInfraResource.bootstrapServers();
         producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap), new StringSerializer(),
                 new ByteArraySerializer());
         consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap, "group.id",

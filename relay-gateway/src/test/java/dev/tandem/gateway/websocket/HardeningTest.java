@@ -167,7 +167,7 @@ class HardeningTest {
         assertEquals("{\"t\":\"viewport\",\"seq\":1,\"w\":3,\"h\":3}", observer.nextRelayed());
 
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers",
-                TandemInfraResource.kafka().bootstrapServers(), "group.id", "test-" + UUID.randomUUID(),
+                TandemInfraResource.bootstrapServers(), "group.id", "test-" + UUID.randomUUID(),
                 "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of("tandem.gateway-events"));
             observer.send("{\"t\":\"click\",\"id\":3}");
@@ -221,7 +221,7 @@ class HardeningTest {
                 + "\"allowedOrigins\":[\"https://shop.example\"],\"rules\":[],\"appearance\":null,\"modes\":{},"
                 + "\"detectors\":null}";
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
-                TandemInfraResource.kafka().bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+                TandemInfraResource.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>("tandem.site-config", site, config)).get();
         }
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))

@@ -171,7 +171,7 @@ class RelaySocketTest {
         String session = UUID.randomUUID().toString();
         TestSocket visitor = visitor(session, "VIEW_ONLY");
         TestSocket agent = agent(session, "VIEW_ONLY");
-        String bootstrap = TandemInfraResource.kafka().bootstrapServers();
+        String bootstrap = TandemInfraResource.bootstrapServers();
 
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap,
                 "group.id", "test-" + UUID.randomUUID(), "auto.offset.reset", "earliest"),

@@ -9,8 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import dev.tandem.infra.test.TandemInfraResource;
 import dev.tandem.session.TestDb;
-import dev.tandem.session.SharedInfraResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -20,12 +21,14 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 /**
  * The first half of "each timeout fires, also after a restart in the middle of the wait": this instance of the
  * service starts one wait of each kind and is stopped while they run. Quarkus restarts the service for the
- * next test class, whose profile differs ({@link RestartMidWait2Test}, which runs next: test classes run in
- * the order of their names, grouped by profile), and that instance must end each session with its reason.
+ * next test class, whose profile differs ({@link RestartMidWait2Test}, which runs next: Quarkus places each
+ * profile's group of classes where its first class name sorts, and no other group's first name sorts between
+ * these two), on the same database and broker ({@code TandemInfraResource} shares them across profiles), and
+ * that instance must end each session with its reason.
  */
 @QuarkusTest
 @TestProfile(RestartMidWait1Test.BeforeRestart.class)
-@WithTestResource(SharedInfraResource.class)
+@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
 @WithTestResource(OidcWiremockTestResource.class)
 class RestartMidWait1Test {
 

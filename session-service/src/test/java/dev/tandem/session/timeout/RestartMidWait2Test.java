@@ -1,16 +1,17 @@
 package dev.tandem.session.timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import dev.tandem.infra.test.TandemInfraResource;
 import dev.tandem.session.TestKafka;
-import dev.tandem.session.SharedInfraResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -22,15 +23,15 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
  */
 @QuarkusTest
 @TestProfile(ShortTimeouts.class)
-@WithTestResource(SharedInfraResource.class)
+@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
 @WithTestResource(OidcWiremockTestResource.class)
 class RestartMidWait2Test {
 
     @Test
     void eachWaitStartedBeforeTheRestartEndsItsSessionAfterIt() {
         String stoppedAt = System.getProperty(RestartMidWait1Test.PREFIX + "stopped-at");
-        Assumptions.assumeTrue(stoppedAt != null,
-                "runs after RestartMidWait1Test (run the whole module, or both classes)");
+        assertNotNull(stoppedAt, "RestartMidWait1Test must run (and pass) first, in the same JVM: run the whole "
+                + "module, or both classes");
         Instant stopped = Instant.parse(stoppedAt);
 
         for (var expected : RestartMidWait1Test.EXPECTED.entrySet()) {

@@ -15,10 +15,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.tandem.infra.EmbeddedPostgresServer;
+import dev.tandem.infra.test.TandemInfraResource;
 import dev.tandem.session.TestDb;
 import dev.tandem.session.TestEvents;
 import dev.tandem.session.TestKafka;
-import dev.tandem.session.SharedInfraResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -27,7 +28,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 /** Each timeout ends its session with its reason, once; what should postpone or cancel a timeout does. */
 @QuarkusTest
 @TestProfile(ShortTimeouts.class)
-@WithTestResource(SharedInfraResource.class)
+@WithTestResource(value = TandemInfraResource.class, initArgs = @ResourceArg(name = "database", value = "sessions"))
 @WithTestResource(OidcWiremockTestResource.class)
 class TimeoutsTest {
 
@@ -97,7 +98,7 @@ class TimeoutsTest {
     @Test
     void aDueSessionAnotherTransactionHoldsIsSkippedThenEndedOnce() throws Exception {
         String held = TimeoutScenarios.nobodyJoins();
-        try (Connection replica = DriverManager.getConnection(dev.tandem.session.TestInfra.jdbcUrl(),
+        try (Connection replica = DriverManager.getConnection(TandemInfraResource.jdbcUrl("sessions"),
                 EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD)) {
             replica.setAutoCommit(false);
             try (PreparedStatement lock = replica.prepareStatement(
