@@ -1,7 +1,6 @@
 package dev.tandem.infra.test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -96,8 +95,12 @@ public class TandemInfraResource implements QuarkusTestResourceLifecycleManager 
             throw new IllegalArgumentException("not a plain database name: " + name);
         }
         synchronized (System.getProperties()) {
-            try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"),
-                    EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD);
+            Properties login = new Properties();
+            login.setProperty("user", EmbeddedPostgresServer.USER);
+            login.setProperty("password", EmbeddedPostgresServer.PASSWORD);
+            // The driver itself, not DriverManager: DriverManager hands a caller only the drivers its own class
+            // loader registered, and a test profile's class loader may have registered none.
+            try (Connection c = new org.postgresql.Driver().connect(jdbcUrl("postgres"), login);
                  Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
                     if (!rs.next()) {
