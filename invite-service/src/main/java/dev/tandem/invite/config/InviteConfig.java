@@ -21,6 +21,26 @@ public interface InviteConfig {
 
     ModeRequests modeRequests();
 
+    Kafka kafka();
+
+    interface Kafka {
+
+        /** How often the broker is probed ({@code KafkaAvailability}; read by the scheduler from its annotation). */
+        @WithDefault("1s")
+        String probeInterval();
+
+        /** How long a probe waits for the broker's answer. */
+        @WithDefault("2s")
+        Duration probeTimeout();
+
+        /** The {@code Retry-After} of a 503 events-unavailable. */
+        @WithDefault("10s")
+        Duration retryAfter();
+
+        /** Another broker address for the probe only (tests); {@code kafka.bootstrap.servers} otherwise. */
+        java.util.Optional<String> probeBootstrapServers();
+    }
+
     interface Requests {
 
         /** How long a visitor's request for help waits for an agent. */

@@ -22,6 +22,7 @@ import dev.tandem.invite.config.InviteConfig;
 import dev.tandem.invite.domain.InviteLifecycle.Answer;
 import dev.tandem.invite.domain.InviteNotPendingException;
 import dev.tandem.invite.domain.VisitorCredential;
+import dev.tandem.invite.messaging.KafkaAvailability;
 import dev.tandem.invite.repository.IdempotencyKeys;
 import dev.tandem.invite.repository.InviteRepository;
 import dev.tandem.platform.outbox.Outbox;
@@ -76,10 +77,12 @@ public class InviteService {
     private final Clock clock;
     private final SecureRandom random;
     private final Admission admission;
+    private final KafkaAvailability kafka;
 
     public InviteService(InviteRepository invites, IdempotencyKeys idempotencyKeys, Outbox outbox,
-            InviteConfig config, Clock clock, SecureRandom random, Admission admission) {
+            InviteConfig config, Clock clock, SecureRandom random, Admission admission, KafkaAvailability kafka) {
         this.admission = admission;
+        this.kafka = kafka;
         this.invites = invites;
         this.idempotencyKeys = idempotencyKeys;
         this.outbox = outbox;
@@ -96,6 +99,9 @@ public class InviteService {
      * with 409 invite-pending, also when two requests race: the database's unique index decides.
      */
     public Uni<Created> create(String tenant, NewInvite request, String idempotencyKey) {
+        if (!kafka.available()) {
+            return Uni.createFrom().failure(Problems.eventsUnavailable(kafka.retryAfter()));
+        }
         return createInTransaction(tenant, request, idempotencyKey)
                 .onFailure(PendingConflicts::isSecondPendingInvite)
                 .recoverWithUni(() -> refuseSecondPending(tenant, request.agentId()));

@@ -61,6 +61,20 @@ public final class Problems {
         return ProblemException.notFound("mode-request-not-found", "no mode change request is known for this request");
     }
 
+    /** Kafka cannot be reached: a new invite would not reach session-service, so it is not made. */
+    public static ProblemException eventsUnavailable(java.time.Duration retryAfter) {
+        return new ProblemException(503, "events-unavailable", "Service unavailable",
+                "the event broker cannot be reached, so no invite can be made now; try again later",
+                List.of(), Map.of("Retry-After", String.valueOf(Math.max(1, retryAfter.toSeconds()))));
+    }
+
+    /** PostgreSQL cannot be reached (restarting, failing over): nothing was changed. */
+    public static ProblemException databaseUnavailable(java.time.Duration retryAfter) {
+        return new ProblemException(503, "database-unavailable", "Service unavailable",
+                "the database cannot be reached; nothing was changed; try again later",
+                List.of(), Map.of("Retry-After", String.valueOf(Math.max(1, retryAfter.toSeconds()))));
+    }
+
     public static ProblemException validation(String field, String rule) {
         return new ProblemException(400, "validation", "Invalid request", field + ": " + rule,
                 List.of(new Problem.FieldError(field, rule)), Map.of());

@@ -18,6 +18,7 @@ import dev.tandem.invite.config.InviteConfig;
 import dev.tandem.invite.domain.InviteNotPendingException;
 import dev.tandem.invite.domain.SiteRules;
 import dev.tandem.invite.domain.VisitorCredential;
+import dev.tandem.invite.messaging.KafkaAvailability;
 import dev.tandem.invite.repository.ChatCredentials;
 import dev.tandem.invite.repository.InviteRepository;
 import dev.tandem.invite.repository.VisitorRequestRepository;
@@ -69,9 +70,12 @@ public class VisitorRequestService {
     private final Clock clock;
     private final SecureRandom random;
 
+    private final KafkaAvailability kafka;
+
     public VisitorRequestService(VisitorRequestRepository requests, ChatCredentials chatCredentials,
             InviteRepository invites, Admission admission, SiteDirectory sites, Outbox outbox, InviteConfig config,
-            Clock clock, SecureRandom random) {
+            Clock clock, SecureRandom random, KafkaAvailability kafka) {
+        this.kafka = kafka;
         this.requests = requests;
         this.chatCredentials = chatCredentials;
         this.invites = invites;
@@ -110,6 +114,9 @@ public class VisitorRequestService {
 
     /** The visitor asks for help with the chat credential. */
     public Uni<Created> create(String chatCredential) {
+        if (!kafka.available()) {
+            return Uni.createFrom().failure(Problems.eventsUnavailable(kafka.retryAfter()));
+        }
         return createInTransaction(chatCredential)
                 .onFailure(f -> PendingConflicts.violates(f, VisitorRequestRepository.ONE_PENDING_PER_CHAT))
                 .recoverWithUni(() -> Uni.createFrom().failure(requestPending(null)));
