@@ -18,6 +18,19 @@ public interface SessionConfig {
 
     Sweeper sweeper();
 
+    CodeLookups codeLookups();
+
+    /** How often one agent may look a session up by its display code ({@code GET /api/sessions/by-code/…}). */
+    interface CodeLookups {
+
+        /** Lookups per caller and window; more get {@code 429 too-many-lookups} with {@code Retry-After}. */
+        @WithDefault("20")
+        int perWindow();
+
+        @WithDefault("1m")
+        Duration window();
+    }
+
     /**
      * How long a session waits for something before it ends by itself. Each deadline is stored when its wait
      * starts, so a restart loses none; a changed setting applies to waits that start afterwards.

@@ -27,6 +27,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import dev.tandem.platform.problem.Problem;
 import dev.tandem.platform.problem.ProblemException;
 import dev.tandem.session.service.Caller;
+import dev.tandem.session.service.CodeLookupGuard;
 import dev.tandem.session.service.SessionService;
 import io.smallrye.mutiny.Uni;
 
@@ -51,10 +52,12 @@ public class SessionResource {
 
     private final SessionService sessions;
     private final Callers callers;
+    private final CodeLookupGuard codeLookups;
 
-    public SessionResource(SessionService sessions, Callers callers) {
+    public SessionResource(SessionService sessions, Callers callers, CodeLookupGuard codeLookups) {
         this.sessions = sessions;
         this.callers = callers;
+        this.codeLookups = codeLookups;
     }
 
     @GET
@@ -107,8 +110,17 @@ public class SessionResource {
                     examples = @ExampleObject(name = "code-not-yours", value = """
                             {"type": "https://tandem.dev/problems/code-not-yours", "title": "Forbidden", "status": 403,
                              "detail": "no live session of yours shows this code"}""")))
+    @APIResponse(responseCode = "429", description = "More lookups than `session.code-lookups.per-window` in a "
+            + "window (type too-many-lookups, with Retry-After); any code, hit or miss, gets this answer then",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<SessionView> byCode(@Parameter(example = "482915307") @PathParam("code") String code) {
-        return sessions.byCodeForAgent(code, callers.current().name()).map(SessionView::of);
+        String caller = callers.current().name();
+        try {
+            codeLookups.check(caller);
+        } catch (ProblemException limited) {
+            return Uni.createFrom().failure(limited);
+        }
+        return sessions.byCodeForAgent(code, caller).map(SessionView::of);
     }
 
     @POST
