@@ -37,6 +37,13 @@ public interface GatewayConfig {
     @WithDefault("5s")
     Duration refusedEventInterval();
 
+    /**
+     * The shortest time between two PageVisited events of one session (the same page again is never
+     * published twice in a row; a different one within this time is dropped, counted {@code page-throttled}).
+     */
+    @WithDefault("1s")
+    Duration pageVisitedInterval();
+
     /** The shortest time between two Activity events of one session. */
     @WithDefault("30s")
     Duration activityInterval();
@@ -101,6 +108,9 @@ public interface GatewayConfig {
         String clientId();
 
         String sessionsApi();
+
+        /** invite-service as the browser sees it (the agent's requests for shared control). */
+        String invitesApi();
 
         /** The gateway's own WebSocket base URL as the browser sees it. */
         String publicUrl();

@@ -51,6 +51,11 @@ public class GatewayEventPublisher {
         publish(new GatewayEvent.Activity(UUID.randomUUID(), Instant.now(), sessionId));
     }
 
+    /** The visitor opened a page: its address without query string and fragment (see PageAddress). */
+    public void pageVisited(String sessionId, String url) {
+        publish(new GatewayEvent.PageVisited(UUID.randomUUID(), Instant.now(), sessionId, url));
+    }
+
     /** A dropped message, for the audit trail: its type and why, never its content. */
     public void actionRefused(String sessionId, JoinToken.Role role, String messageType, String reason) {
         publish(new GatewayEvent.ActionRefused(UUID.randomUUID(), Instant.now(), sessionId, of(role), messageType,

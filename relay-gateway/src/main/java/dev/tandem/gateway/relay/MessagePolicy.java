@@ -19,6 +19,8 @@ public final class MessagePolicy {
         END,
         /** Allowed in general but not for this sender now: drop, count and audit, keep the connection. */
         DROP,
+        /** For the gateway itself (the visitor's {@code page}, for the audit trail): read, never relayed. */
+        AUDIT,
         /** Not a message this side may ever send: close with 1003. */
         REFUSE
     }
@@ -28,7 +30,8 @@ public final class MessagePolicy {
     public static final String OBSERVER = "observer-view-only";
 
     public static final String SNAPSHOT_CHUNK = "snapshot.chunk";
-    static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer");
+    public static final String PAGE = "page";
+    static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer", "refused");
     static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "resync");
     static final Set<String> AGENT_CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
 
@@ -39,6 +42,7 @@ public final class MessagePolicy {
     public static Verdict decide(Role sender, Mode mode, String type) {
         return switch (sender) {
             case VISITOR -> "end".equals(type) ? Verdict.END
+                    : PAGE.equals(type) ? Verdict.AUDIT
                     : FROM_VISITOR.contains(type) ? Verdict.RELAY : Verdict.REFUSE;
             case AGENT -> {
                 if ("end".equals(type)) {

@@ -34,6 +34,7 @@ import dev.tandem.gateway.security.JoinToken;
 import dev.tandem.gateway.security.JoinToken.Role;
 import dev.tandem.gateway.websocket.JoinUpgradeCheck;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.UserData;
@@ -77,6 +78,8 @@ public class SessionHub {
         final Map<Long, Long> seen = new HashMap<>();
         long resyncAt;
         long activityAt;
+        String pageUrl;
+        long pageAt;
         final Map<String, Long> refusedAt = new HashMap<>();
         boolean gone;
 
@@ -309,6 +312,10 @@ public class SessionHub {
                 refused(room, role, frame.type(), MessagePolicy.dropReason(role));
                 return Uni.createFrom().voidItem();
             }
+            case AUDIT -> {
+                pageVisited(room, frame.text());
+                return Uni.createFrom().voidItem();
+            }
             default -> {
                 metrics.drop("type-not-allowed");
                 return link.connection.close(new CloseReason(CLOSE_UNSUPPORTED,
@@ -333,6 +340,32 @@ public class SessionHub {
             events.actionRefused(room.sessionId, role, type, reason);
         }
         Log.debugf("dropped a '%s' from the %s of a %s session", type, role.wire(), room.mode);
+    }
+
+    /**
+     * The visitor's {@code page}: its {@code url}, cut to scheme, host, port and path, published as
+     * PageVisited unless it is the session's last page again or comes too soon after the last one.
+     */
+    private void pageVisited(Room room, String frame) {
+        String url = PageAddress.fromPageMessage(frame, json);
+        if (url == null) {
+            metrics.drop("page-malformed");
+            return;
+        }
+        long now = System.nanoTime();
+        synchronized (room) {
+            if (url.equals(room.pageUrl)) {
+                return;
+            }
+            if (room.pageUrl != null && now - room.pageAt < config.pageVisitedInterval().toNanos()) {
+                metrics.drop("page-throttled");
+                return;
+            }
+            room.pageUrl = url;
+            room.pageAt = now;
+        }
+        events.pageVisited(room.sessionId, url);
+        activity(room);
     }
 
     private void activity(Room room) {
@@ -586,15 +619,36 @@ public class SessionHub {
         }
     }
 
-    /** The session's mode changed: enforcement changes at once. */
+    /** The session's mode changed: enforcement changes at once, and every local side is told ({@code mode}). */
     public void changeMode(String sessionId, Mode mode) {
         Room room = rooms.get(sessionId);
-        if (room != null) {
+        if (room == null) {
+            return;
+        }
+        List<Link> all;
+        synchronized (room) {
+            if (room.mode == mode) {
+                return;
+            }
             room.mode = mode;
+            all = locals(room);
+        }
+        for (Link link : all) {
+            sendNotice(link, Map.of("t", "mode", "mode", mode.name()));
         }
     }
 
-    /** Shutting down: every socket closes with 1001 so that its client reconnects to another replica. */
+    /**
+     * Shutting down: every socket closes with 1001 so that its client reconnects to another replica. This
+     * runs at the start of the shutdown delay ({@code quarkus.shutdown.delay}), while the HTTP server still
+     * runs: by the time of the ShutdownEvent, the transport may already have closed the sockets its own way
+     * (not with 1001, so the clients would take it for the end of the session).
+     */
+    void onShutdownStarts(@Observes ShutdownDelayInitiatedEvent event) {
+        goingAway();
+    }
+
+    /** Whatever is still open at the ShutdownEvent (no shutdown delay configured) closes with 1001 too. */
     void onStop(@Observes ShutdownEvent event) {
         goingAway();
     }
@@ -632,6 +686,22 @@ public class SessionHub {
         }
         all.addAll(room.observers);
         return all;
+    }
+
+    /**
+     * Bytes handed to the transport towards the local visitor or agent of a session and not yet written
+     * (0 when there is none here): never above {@code limits.outgoing-queue-bytes}.
+     */
+    public long queuedBytes(String sessionId, Role role) {
+        Room room = rooms.get(sessionId);
+        if (room == null) {
+            return 0;
+        }
+        Link link;
+        synchronized (room) {
+            link = role == Role.VISITOR ? room.visitor : role == Role.AGENT ? room.agent : null;
+        }
+        return link == null ? 0 : link.queued.get();
     }
 
     public int liveSessions() {

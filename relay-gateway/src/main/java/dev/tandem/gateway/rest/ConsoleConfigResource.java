@@ -7,12 +7,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.tandem.gateway.config.GatewayConfig;
 
-/** Where the reference agent console finds the identity provider, session-service and this gateway. */
+/** Where the reference agent console finds the identity provider, session-service, invite-service and this gateway. */
 @Path("/console/config.json")
 public class ConsoleConfigResource {
 
     public record ConsoleConfig(String keycloakUrl, String realm, String clientId, String sessionsApi,
-            String gatewayUrl) {
+            String invitesApi, String gatewayUrl) {
     }
 
     private final GatewayConfig config;
@@ -25,6 +25,6 @@ public class ConsoleConfigResource {
     @Produces(MediaType.APPLICATION_JSON)
     public ConsoleConfig get() {
         GatewayConfig.Console c = config.console();
-        return new ConsoleConfig(c.keycloakUrl(), c.realm(), c.clientId(), c.sessionsApi(), c.publicUrl());
+        return new ConsoleConfig(c.keycloakUrl(), c.realm(), c.clientId(), c.sessionsApi(), c.invitesApi(), c.publicUrl());
     }
 }

@@ -147,8 +147,14 @@ class HardeningTest {
         TestSocket otherVisitor = visitor(other);
         TestSocket otherAgent = agent(other);
         TestSocket flooder = visitor(UUID.randomUUID().toString());
-        for (int i = 0; i < 2000 && !flooder.closeCode.isDone(); i++) {
-            flooder.socket.sendText("{\"t\":\"pointer\",\"x\":" + i + ",\"y\":1}", true);
+        // One send at a time (the JDK client refuses a send while another is in flight, which on a busy machine
+        // would silently thin the flood out below the limit), for as long as the gateway lets the socket live.
+        for (int i = 0; i < 20_000 && !flooder.closeCode.isDone(); i++) {
+            try {
+                flooder.socket.sendText("{\"t\":\"pointer\",\"x\":" + i + ",\"y\":1}", true).get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException closed) {
+                break;
+            }
         }
         assertEquals(1008, flooder.closeCode.get(10, TimeUnit.SECONDS));
         otherVisitor.send("{\"t\":\"viewport\",\"seq\":1,\"w\":2,\"h\":2}");

@@ -166,6 +166,33 @@ class RelaySocketTest {
         assertEquals("{\"t\":\"click\",\"id\":12}", visitor.nextRelayed());
     }
 
+    @jakarta.inject.Inject
+    dev.tandem.gateway.relay.SessionHub hub;
+
+    @Test
+    void aModeChangeIsToldToBothSidesAndEnforcedAtOnce() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TestSocket visitor = visitor(session, "VIEW_ONLY");
+        TestSocket agent = agent(session, "VIEW_ONLY");
+        assertTrue(agent.next().contains("\"t\":\"hello\""), "the agent joined");
+        hub.changeMode(session, dev.tandem.contracts.Mode.SHARED);
+        String notice = visitor.nextRelayed();
+        assertTrue(notice.contains("\"t\":\"mode\"") && notice.contains("\"mode\":\"SHARED\""), notice);
+        agent.send("{\"t\":\"click\",\"id\":12}");
+        assertEquals("{\"t\":\"click\",\"id\":12}", visitor.nextRelayed(), "shared now: control is relayed");
+        visitor.send("{\"t\":\"refused\",\"action\":\"click\",\"id\":12,\"reason\":\"submit\"}");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            String m = agent.received.poll();
+            if (m != null) {
+                seen.add(m);
+            }
+            return seen.stream().anyMatch(x -> x.contains("\"t\":\"refused\""));
+        });
+        assertTrue(seen.stream().anyMatch(x -> x.contains("\"t\":\"mode\"") && x.contains("\"mode\":\"SHARED\"")),
+                "the agent was told too: " + seen);
+    }
+
     @Test
     void theVisitorsXIsPublishedAndSessionEndedClosesBothSides() throws Exception {
         String session = UUID.randomUUID().toString();

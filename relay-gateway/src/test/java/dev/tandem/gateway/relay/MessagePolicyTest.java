@@ -1,0 +1,31 @@
+package dev.tandem.gateway.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tandem.contracts.Mode;
+import dev.tandem.gateway.relay.MessagePolicy.Verdict;
+import dev.tandem.gateway.security.JoinToken.Role;
+
+class MessagePolicyTest {
+
+    @Test
+    void theVisitorsTagReportsRefusedAgentActionsToTheAgent() {
+        assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.VISITOR, Mode.VIEW_ONLY, "refused"));
+        assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.VISITOR, Mode.SHARED, "refused"));
+        // Only the visitor reports refusals; an agent sending one is closed like any unknown type.
+        assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.AGENT, Mode.SHARED, "refused"));
+    }
+
+    @Test
+    void agentControlIsRelayedOnlyInSharedMode() {
+        for (String type : new String[] {"click", "type", "navigate", "key", "select", "check", "scroll-to"}) {
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, Mode.SHARED, type), type);
+            assertEquals(Verdict.DROP, MessagePolicy.decide(Role.AGENT, Mode.VIEW_ONLY, type), type);
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.VISITOR, Mode.SHARED, type), type);
+        }
+        assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, Mode.VIEW_ONLY, "pointer"));
+        assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, Mode.VIEW_ONLY, "highlight"));
+    }
+}
