@@ -1,4 +1,4 @@
-// Builds the browser bundles into dist/: the visitor tag, the agent viewer and the console.
+// Builds the browser bundles into dist/: the visitor tag, the agent viewer, the console and the admin page.
 import { build } from "esbuild";
 import { copyFile, mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -14,6 +14,7 @@ const AGENT_TARGET = ["es2022", "chrome100", "firefox100", "safari15"];
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(join(dist, "console"), { recursive: true });
+await mkdir(join(dist, "admin"), { recursive: true });
 
 await Promise.all([
   build({
@@ -44,6 +45,18 @@ await Promise.all([
     target: AGENT_TARGET,
   }),
   copyFile(join(root, "console/index.html"), join(dist, "console/index.html")),
+  // The admin page, served at /admin/ by masking-config-service.
+  build({
+    ...watchless,
+    entryPoints: [join(root, "packages/admin/src/main.ts")],
+    outfile: join(dist, "admin/admin.js"),
+    format: "esm",
+    minify: true,
+    sourcemap: true,
+    target: AGENT_TARGET,
+  }),
+  copyFile(join(root, "packages/admin/index.html"), join(dist, "admin/index.html")),
+  copyFile(join(root, "packages/admin/admin.css"), join(dist, "admin/admin.css")),
 ]);
 
 const report = async (file) => {
@@ -52,4 +65,5 @@ const report = async (file) => {
 };
 console.log(await report("viewer.js"));
 console.log(await report("console/console.js"));
+console.log(await report("admin/admin.js"));
 console.log(await report("tandem.js"));

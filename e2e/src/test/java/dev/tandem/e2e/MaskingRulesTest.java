@@ -41,7 +41,8 @@ import dev.tandem.local.LocalStack;
 /**
  * masking-config-service against the real browser: its selector validator agrees with Chromium's own
  * {@code querySelectorAll} on a corpus, and a rule an admin (admin1, signed in through Keycloak) adds
- * during a live session masks the element in the agent's rebuilt page within 5 seconds.
+ * during a live session masks the element in the agent's rebuilt page within 5 seconds; admin1 edits the rules
+ * in the admin page (validation shown at the rule, save) and its preview marks what Chromium matches.
  *
  * <p>{@code selector-corpus.txt}: one selector a line after a mark: {@code =} both accept, {@code x}
  * both refuse, {@code s} the service refuses what Chromium accepts, in one of the stricter cases the
@@ -263,6 +264,132 @@ class MaskingRulesTest {
                 .header("Authorization", "Bearer " + adminToken).GET());
         assertEquals(200, sites.statusCode(), sites.body());
         assertTrue(sites.body().contains(SITE), sites.body());
+    }
+
+    @Test
+    void admin1EditsRulesInTheAdminPageAndItsPreviewMarksWhatChromiumMatches() throws Exception {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1000));
+        try {
+            Page page = context.newPage();
+            List<String> policyViolations = new CopyOnWriteArrayList<>();
+            page.onConsoleMessage(m -> {
+                if (m.text().contains("Content Security Policy")) {
+                    policyViolations.add(m.text());
+                }
+            });
+            com.microsoft.playwright.Response served = page.navigate(stack.configService().resolve("/admin/").toString());
+            assertTrue(served.headers().getOrDefault("content-security-policy", "").contains("script-src 'self'"),
+                    "the admin page has its CSP: " + served.headers());
+            page.getByTestId("sign-in").click();
+            page.locator("#username").fill("admin1");
+            page.locator("#password").fill("admin1");
+            page.locator("#kc-login").click();
+            assertThat(page.getByTestId("signed-in-as")).containsText("admin1",
+                    new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            page.getByTestId("site-select").selectOption(SITE);
+            assertThat(page.getByTestId("site-version")).containsText("Version ");
+            assertTrue(page.getByTestId("builtin-rule").count() >= 4, "the built-in rules are shown");
+            assertEquals(0, page.getByTestId("builtin-rule").locator("button").count(), "built-in rules cannot be removed");
+
+            // A new rule with an id that starts with a digit: the service's error shows at the rule, before saving.
+            int rows = page.getByTestId("rule-row").count();
+            page.getByTestId("add-rule").click();
+            com.microsoft.playwright.Locator added = page.getByTestId("rule-row").nth(rows);
+            added.getByTestId("rule-kind").selectOption("NO_AGENT_CONTROL");
+            added.getByTestId("rule-selector").fill("#123abc");
+            added.getByTestId("rule-note").fill("added by admin1 in the admin page");
+            assertThat(added.getByTestId("rule-message").getByTestId("error")).containsText("#123abc");
+            assertThat(added.getByTestId("rule-selector")).hasAttribute("aria-invalid", "true");
+            added.getByTestId("rule-selector").fill("#\\31 23abc");
+            assertThat(added.getByTestId("rule-selector")).not().hasAttribute("aria-invalid", "true");
+            assertThat(added.getByTestId("rule-message")).isEmpty();
+            page.getByTestId("save").click();
+            assertThat(page.getByTestId("save-status")).containsText("Saved as version");
+            assertThat(page.getByTestId("history-entry").first()).containsText("by admin1");
+
+            // The service has the rule, saved by admin1.
+            HttpResponse<String> site = send(HttpRequest.newBuilder(stack.configService().resolve("/api/admin/sites/" + SITE))
+                    .header("Authorization", "Bearer " + launcherToken()).GET());
+            assertEquals(200, site.statusCode(), site.body());
+            boolean saved = false;
+            for (JsonNode rule : JSON.readTree(site.body()).path("rules")) {
+                saved |= rule.path("selector").asText().equals("#\\31 23abc") && rule.path("kind").asText().equals("NO_AGENT_CONTROL");
+            }
+            assertTrue(saved, "the saved rules: " + site.body());
+
+            // The preview: for each selector of the corpus that both accept, the page marks exactly the elements
+            // Chromium's querySelectorAll matches in a separate page holding the same HTML without the admin page;
+            // first on the built-in sample of the demo site, then on pasted HTML that most corpus selectors hit.
+            FrameLocator preview = page.frameLocator("[data-testid=preview-frame]");
+            assertThat(preview.locator("#full-name")).isAttached();
+            List<String> accepted = corpus().stream().filter(c -> c.mark() == '=').map(Case::selector).toList();
+            assertTrue(accepted.size() >= 100, accepted.size() + " accepted selectors");
+            int[] sample = previewAgreesWithChromium(page, context, accepted, null);
+            assertTrue(sample[0] >= 20, sample[0] + " selectors matched something in the sample");
+            assertThat(preview.locator("#password")).hasAttribute("data-tandem-preview", "mask");
+
+            page.getByTestId("preview-html").fill(CORPUS_PAGE);
+            page.getByTestId("preview-load").click();
+            // the new document is marked (the built-in password rule) before anything is tried in it
+            assertThat(preview.locator("input[name=secret]")).hasAttribute("data-tandem-preview", "mask");
+            int[] pasted = previewAgreesWithChromium(page, context, accepted, CORPUS_PAGE);
+            assertTrue(pasted[0] >= 60, pasted[0] + " selectors matched something in the pasted page");
+            assertEquals(List.of(), policyViolations);
+        } finally {
+            context.close();
+        }
+    }
+
+    /** HTML that most selectors of the corpus match something in. */
+    static final String CORPUS_PAGE = """
+            <main><div id="account" class="a b c d" lang="en"><p>x</p><a>link</a> <b>bold</b> <a>two</a></div>
+            <div id="B" class="A" c><p class="g">y</p></div><a><b><c>nested</c></b></a>
+            <div id="id@123">i</div><div id="123abc">j</div><p class="10 a:b -x --x _x 日本">k</p><p id="-1">l</p><p id="é">m</p>
+            <ul><li>1</li><li class="a">2</li><li>3</li><li class="a">4</li><li>5</li><li>6</li></ul>
+            <p a="b" dir="rtl">rtl</p><p a="b-c x" e="f">v</p><span a="xb B">w</span>
+            <form><input type="password" name="secret"><input name="'secure'"><input type="checkbox" checked>
+            <input type="number" min="1" max="3" value="5"><input placeholder="p"><input type="checkbox" id="i"></form>
+            <p data-x='a"b'>q</p><p data-x="a'b">r</p><p data-x="-a">s</p><p class="secret" lang="en">x</p><dialog open>d</dialog></main>
+            """;
+
+    /**
+     * Tries each selector in the admin page's preview and compares the marked elements (by position in
+     * document order) with Chromium's querySelectorAll on the same HTML ({@code html}, or the preview's
+     * document serialised without its marks) in a page of its own, in the same document mode. Answers
+     * {selectors that matched something, selectors checked}.
+     */
+    private static int[] previewAgreesWithChromium(Page page, BrowserContext context, List<String> selectors, String html) {
+        FrameLocator preview = page.frameLocator("[data-testid=preview-frame]");
+        Page reference = context.newPage();
+        try {
+            String marks = "['data-tandem-preview', 'data-tandem-rules', 'data-tandem-try']";
+            String source = html != null ? html : (String) preview.locator("html").evaluate("root => {"
+                    + " const copy = root.cloneNode(true); const d = root.ownerDocument;"
+                    + " copy.querySelectorAll('*').forEach(el => " + marks + ".forEach(a => el.removeAttribute(a)));"
+                    + " return (d.doctype ? '<!DOCTYPE html>' : '') + copy.outerHTML; }");
+            reference.setContent(source);
+            assertEquals(reference.evaluate("() => document.compatMode"),
+                    preview.locator("html").evaluate("root => root.ownerDocument.compatMode"), "the same document mode");
+            String marked = "(root, attr) => Array.from(root.ownerDocument.getElementsByTagName('*'))"
+                    + ".flatMap((el, i) => el.hasAttribute(attr) ? [i] : [])";
+            String matched = "s => { const hit = new Set(document.querySelectorAll(s));"
+                    + " return Array.from(document.getElementsByTagName('*')).flatMap((el, i) => hit.has(el) ? [i] : []); }";
+            List<String> disagreements = new ArrayList<>();
+            int matchedSomething = 0;
+            for (String selector : selectors) {
+                page.getByTestId("try-selector").fill(selector);
+                Object shown = preview.locator("html").evaluate(marked, "data-tandem-try");
+                Object chromium = reference.evaluate(matched, selector);
+                if (!String.valueOf(shown).equals(String.valueOf(chromium))) {
+                    disagreements.add("`" + selector + "`: marked " + shown + ", Chromium matches " + chromium);
+                }
+                matchedSomething += ((List<?>) chromium).isEmpty() ? 0 : 1;
+            }
+            assertEquals(List.of(), disagreements);
+            return new int[] {matchedSomething, selectors.size()};
+        } finally {
+            reference.close();
+        }
     }
 
     /** A user's access token through the console's public client (authorization code + PKCE), as a browser gets it. */

@@ -283,6 +283,7 @@ class PolicyTest {
                 Map.entry("/api/sessions", "session-service"), Map.entry("/api/agents", "session-service"),
                 Map.entry("/api/visitor/session-token", "session-service"), Map.entry("/.well-known/jwks.json", "session-service"),
                 Map.entry("/api/sites", "masking-config-service"), Map.entry("/api/admin", "masking-config-service"),
+                Map.entry("/admin", "masking-config-service"),
                 Map.entry("/ws", "relay-gateway"), Map.entry("/tandem.js", "relay-gateway"),
                 Map.entry("/viewer.js", "relay-gateway"), Map.entry("/console", "relay-gateway")));
         assertEquals(expected, routes);

@@ -18,12 +18,13 @@ class RealmTemplateTest {
 
     private static final String GATEWAY = "http://localhost:20084";
     private static final String DEMO = "http://localhost:20090";
+    private static final String CONFIG = "http://localhost:20083";
 
-    private final JsonNode realm = parse(RealmTemplate.render(GATEWAY, DEMO));
+    private final JsonNode realm = parse(RealmTemplate.render(GATEWAY, DEMO, CONFIG));
 
     @Test
     void rendersTheTandemRealmWithTheFourRolesAndNoPlaceholderLeft() {
-        String rendered = RealmTemplate.render(GATEWAY, DEMO);
+        String rendered = RealmTemplate.render(GATEWAY, DEMO, CONFIG);
         assertFalse(rendered.contains("@@"), "a placeholder is left");
         assertFalse(rendered.contains("${"), "Keycloak would read ${…} as an environment placeholder");
         assertEquals("tandem", realm.path("realm").asText());
@@ -46,6 +47,24 @@ class RealmTemplateTest {
         assertEquals(List.of(GATEWAY), texts(console.path("webOrigins")));
         JsonNode tenant = console.path("protocolMappers").get(0);
         assertEquals("oidc-usermodel-attribute-mapper", tenant.path("protocolMapper").asText());
+        assertEquals("tenant", tenant.path("config").path("user.attribute").asText());
+        assertEquals("tenant", tenant.path("config").path("claim.name").asText());
+        assertEquals("true", tenant.path("config").path("access.token.claim").asText());
+    }
+
+    @Test
+    void theAdminPageIsAPublicPkceClientOfThisStacksConfigService() {
+        JsonNode admin = client("tandem-admin");
+        assertTrue(admin.path("publicClient").asBoolean());
+        assertTrue(admin.path("standardFlowEnabled").asBoolean());
+        assertFalse(admin.path("implicitFlowEnabled").asBoolean());
+        assertFalse(admin.path("directAccessGrantsEnabled").asBoolean());
+        assertFalse(admin.path("serviceAccountsEnabled").asBoolean());
+        assertEquals("S256", admin.path("attributes").path("pkce.code.challenge.method").asText());
+        assertEquals(List.of(CONFIG + "/admin/*"), texts(admin.path("redirectUris")));
+        assertEquals(CONFIG + "/admin/*", admin.path("attributes").path("post.logout.redirect.uris").asText());
+        assertEquals(List.of(CONFIG), texts(admin.path("webOrigins")));
+        JsonNode tenant = admin.path("protocolMappers").get(0);
         assertEquals("tenant", tenant.path("config").path("user.attribute").asText());
         assertEquals("tenant", tenant.path("config").path("claim.name").asText());
         assertEquals("true", tenant.path("config").path("access.token.claim").asText());
@@ -103,9 +122,10 @@ class RealmTemplateTest {
     @Test
     void refusesAnOriginThatCouldBreakOutOfTheJson() {
         assertThrows(IllegalArgumentException.class,
-                () -> RealmTemplate.render("http://localhost:1\",\"publicClient\":true,\"x\":\"", DEMO));
-        assertThrows(IllegalArgumentException.class, () -> RealmTemplate.render(GATEWAY, "localhost:8090"));
-        assertThrows(IllegalArgumentException.class, () -> RealmTemplate.render(GATEWAY, null));
+                () -> RealmTemplate.render("http://localhost:1\",\"publicClient\":true,\"x\":\"", DEMO, CONFIG));
+        assertThrows(IllegalArgumentException.class, () -> RealmTemplate.render(GATEWAY, "localhost:8090", CONFIG));
+        assertThrows(IllegalArgumentException.class, () -> RealmTemplate.render(GATEWAY, null, CONFIG));
+        assertThrows(IllegalArgumentException.class, () -> RealmTemplate.render(GATEWAY, DEMO, CONFIG + "/admin/"));
     }
 
     private void assertUser(String username, String role) {
