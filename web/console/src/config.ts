@@ -5,6 +5,13 @@ export interface ConsoleConfig {
   clientId: string;
   sessionsApi: string;
   gatewayUrl: string;
+  /** invite-service, for the agent's requests for shared control (the gateway always sends it). */
+  invitesApi?: string;
+}
+
+/** invite-service's base URL; without one, asking for shared control is not offered. */
+export function invitesApi(config: ConsoleConfig): string | null {
+  return typeof config.invitesApi === "string" && config.invitesApi !== "" ? config.invitesApi : null;
 }
 
 const KEYS: ReadonlyArray<keyof ConsoleConfig> = ["keycloakUrl", "realm", "clientId", "sessionsApi", "gatewayUrl"];

@@ -4,7 +4,7 @@
 import "@tandem/agent";
 import type { ViewerStatusDetail } from "@tandem/agent";
 import type { AgentSession } from "@tandem/protocol";
-import { loadConfig, type ConsoleConfig } from "./config.js";
+import { invitesApi, loadConfig, type ConsoleConfig } from "./config.js";
 import { OidcClient } from "./oidc.js";
 import { SessionsApi, UnauthorizedError } from "./sessions-api.js";
 
@@ -33,6 +33,9 @@ const ui = {
   mode: byId<HTMLElement>("session-mode"),
   status: byId<HTMLElement>("viewer-status"),
   end: byId<HTMLButtonElement>("end-session"),
+  requestShared: byId<HTMLButtonElement>("request-shared"),
+  giveBack: byId<HTMLButtonElement>("give-back"),
+  modeNote: byId<HTMLElement>("mode-note"),
   slot: byId<HTMLElement>("viewer-slot"),
   error: byId<HTMLElement>("error"),
 };
@@ -66,6 +69,8 @@ class Console {
       this.oidc.signOut(location.origin + location.pathname);
     });
     ui.end.addEventListener("click", () => this.current?.viewer.end());
+    ui.requestShared.addEventListener("click", () => void this.requestShared());
+    ui.giveBack.addEventListener("click", () => void this.giveBack());
     try {
       await this.oidc.handleRedirect();
     } catch (error) {
@@ -126,7 +131,10 @@ class Console {
       viewer.addEventListener("status", (event) => this.onStatus(session, (event as CustomEvent<ViewerStatusDetail>).detail));
       this.current = { session, viewer };
       ui.code.textContent = session.code;
-      ui.mode.textContent = MODE_LABEL[session.mode] ?? session.mode;
+      this.showMode(session.mode);
+      ui.modeNote.textContent = "";
+      // The gateway tells the viewer when the mode changes (the visitor accepted, or control was given back).
+      viewer.addEventListener("mode", (event) => this.showMode((event as CustomEvent<{ mode: string }>).detail.mode));
       ui.waiting.hidden = true;
       ui.ended.hidden = true;
       ui.session.hidden = false;
@@ -137,10 +145,50 @@ class Console {
         gatewayUrl: this.config.gatewayUrl,
         joinToken: grant.joinToken,
         sessionId: grant.sessionId,
+        ...(this.oidc.username === null ? {} : { agentName: this.oidc.username }),
         ...(accessToken === null ? {} : { accessToken }),
       });
     } finally {
       this.mounting = false;
+    }
+  }
+
+  private showMode(mode: string): void {
+    ui.mode.textContent = MODE_LABEL[mode] ?? mode;
+    ui.mode.setAttribute("data-mode", mode);
+    ui.requestShared.hidden = mode === "SHARED" || invitesApi(this.config) === null;
+    ui.giveBack.hidden = mode !== "SHARED";
+    if (mode === "SHARED") {
+      ui.modeNote.textContent = "";
+    }
+  }
+
+  private async requestShared(): Promise<void> {
+    const current = this.current;
+    const invites = invitesApi(this.config);
+    if (current === null || invites === null) {
+      return;
+    }
+    ui.requestShared.disabled = true;
+    try {
+      const refused = await this.api.requestShared(invites, current.session.sessionId);
+      ui.modeNote.textContent = refused === null ? "Asked the visitor for shared control\u2026" : `Not possible: ${refused}`;
+    } catch (error) {
+      ui.modeNote.textContent = `Not possible: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      ui.requestShared.disabled = false;
+    }
+  }
+
+  private async giveBack(): Promise<void> {
+    const current = this.current;
+    if (current === null) {
+      return;
+    }
+    try {
+      await this.api.viewOnly(current.session.sessionId);
+    } catch (error) {
+      ui.modeNote.textContent = `Not possible: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
 

@@ -33,14 +33,41 @@ export class SessionsApi {
     return body as unknown as JoinTokenGrant;
   }
 
-  private async call(method: "GET" | "POST", path: string): Promise<Response> {
+  /** Gives control back: shared to view-only needs no consent (session-service). */
+  async viewOnly(sessionId: string): Promise<void> {
+    const response = await this.call("POST", `/api/sessions/${encodeURIComponent(sessionId)}/mode`, { mode: "VIEW_ONLY" });
+    if (!response.ok) {
+      throw new Error(`session-service answered HTTP ${response.status}`);
+    }
+  }
+
+  /**
+   * Asks the visitor for shared control (invite-service); the visitor answers in the tag's prompt.
+   * Resolves with the problem's name on a refusal (`mode-request-pending`, `mode-not-allowed`, ...).
+   */
+  async requestShared(invitesBase: string, sessionId: string): Promise<string | null> {
+    const response = await this.call("POST", `/api/sessions/${encodeURIComponent(sessionId)}/mode-requests`, { mode: "SHARED" }, invitesBase);
+    if (response.ok) {
+      return null;
+    }
+    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    const type = typeof body["type"] === "string" ? body["type"] : "";
+    return type.replace(/^.*\//, "") || `HTTP ${response.status}`;
+  }
+
+  private async call(method: "GET" | "POST", path: string, body?: unknown, base = this.baseUrl): Promise<Response> {
     const token = await this.token();
     if (token === null) {
       throw new UnauthorizedError("Not signed in.");
     }
-    const response = await fetch(`${this.baseUrl.replace(/\/+$/, "")}${path}`, {
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+    }
+    const response = await fetch(`${base.replace(/\/+$/, "")}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       credentials: "omit",
       cache: "no-store",
     });

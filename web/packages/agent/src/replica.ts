@@ -757,6 +757,22 @@ export class Replica {
     }
   }
 
+  /** The rebuilt element behind an id, if it is one. */
+  element(id: NodeId): Element | undefined {
+    const node = this.nodes.get(id);
+    return node !== undefined && isElement(node) && !this.inert.has(node) ? node : undefined;
+  }
+
+  /** The view's scroll position (the visitor's, as last reported). */
+  scrollPosition(): { x: number; y: number } {
+    return { x: this.win.scrollX, y: this.win.scrollY };
+  }
+
+  /** Scrolls the view only (the agent looking around in view-only mode). */
+  scrollBy(dx: number, dy: number): void {
+    this.win.scrollBy(dx, dy);
+  }
+
   /** The id of the deepest rebuilt element at a point of the view, if any. */
   idAt(x: number, y: number): NodeId | undefined {
     for (let node: Node | null = this.doc.elementFromPoint(x, y); node !== null; node = node.parentNode) {

@@ -24,6 +24,25 @@ iframe { display: block; border: 0; background: #fff; pointer-events: none; }
   animation: ring-fade 900ms ease-out forwards;
 }
 @keyframes ring-fade { from { opacity: 1; transform: scale(0.6); } to { opacity: 0; transform: scale(1.2); } }
+:host([data-actual-size]) { overflow: auto; }
+:host(:fullscreen) { width: 100vw; height: 100vh; }
+.toolbar {
+  position: absolute; right: 8px; bottom: 8px; z-index: 4; display: flex; gap: 6px; align-items: center;
+  padding: 5px 7px; border-radius: 8px; background: rgba(255,255,255,0.95); box-shadow: 0 2px 8px rgba(0,0,0,.2);
+  font-size: 12px;
+}
+.toolbar [hidden] { display: none; }
+.toolbar button, .toolbar input { font: inherit; padding: 3px 7px; border-radius: 5px; border: 1px solid #9ca3af; background: #fff; }
+.toolbar input { width: 180px; }
+.mode { font-weight: 600; color: #374151; }
+:host([data-mode="SHARED"]) .mode { color: #b45309; }
+.overlay:focus { outline: 2px solid #b45309; outline-offset: -2px; }
+.notice {
+  position: absolute; left: 8px; bottom: 8px; z-index: 4; padding: 6px 10px; border-radius: 8px;
+  background: #7f1d1d; color: #fff; font-size: 13px;
+}
+.notice[hidden] { display: none; }
+.picker { position: absolute; z-index: 5; font: inherit; min-width: 140px; }
 .message {
   position: absolute; inset: 0; display: flex; align-items: center; justify-content: center;
   padding: 16px; text-align: center; color: #374151;

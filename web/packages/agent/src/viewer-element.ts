@@ -2,12 +2,15 @@
  * `<tandem-viewer>`: the visitor's page, rebuilt without scripts in a sandboxed iframe, with the
  * visitor's pointer on top. The agent points and highlights by moving and clicking on it.
  */
+import type { AgentMessage } from "@tandem/protocol";
 import { SnapshotAssembly } from "./assembly.js";
-import { AgentConnection, type Frame } from "./connection.js";
+import { AgentConnection, gatewayBases, type Frame } from "./connection.js";
 import { Replica } from "./replica.js";
 import { VIEWER_STYLES } from "./styles.js";
 
 export type ViewerStatus = "idle" | "connecting" | "waiting" | "live" | "ended";
+
+export type ViewerMode = "VIEW_ONLY" | "SHARED";
 
 export interface ViewerStatusDetail {
   status: ViewerStatus;
@@ -15,8 +18,11 @@ export interface ViewerStatusDetail {
 }
 
 export interface ViewerConnectOptions {
-  /** ws:// or wss:// base of the relay gateway. */
-  gatewayUrl: string;
+  /**
+   * ws:// or wss:// base of the relay gateway, or several replicas (a list, or one string separated by
+   * commas): the viewer starts with the first and, when a replica goes away, reconnects to the next.
+   */
+  gatewayUrl: string | readonly string[];
   /** The agent's join token from session-service. */
   joinToken: string;
   /** The agent's OIDC access token: the gateway checks that it is the session's agent. */
@@ -26,7 +32,27 @@ export interface ViewerConnectOptions {
    * session on one gateway replica (frames then skip the Kafka hop). Not a credential.
    */
   sessionId?: string;
+  /** The agent's display name: the label of its pointer on the visitor's page. */
+  agentName?: string;
 }
+
+/** What the visitor's tag answered when it did not carry out an action (`refused`), in words. */
+const REFUSALS: Record<string, string> = {
+  "view-only": "the session is view-only",
+  submit: "only the visitor can submit",
+  "secret-field": "the field is private",
+  blocked: "that part of the page is private",
+  "file-input": "only the visitor can choose files",
+  "no-agent-control": "the site does not allow that",
+  "unsafe-url": "that address is not allowed",
+  "other-origin": "only pages of the same site",
+  "new-window": "no new tabs or windows",
+  disabled: "it is disabled",
+  "not-found": "the page changed",
+};
+
+/** Keys without text that are sent as `key`. */
+const KEYS = new Set(["Backspace", "Delete", "Enter", "Escape", "Tab", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"]);
 
 const RESYNC_INTERVAL_MS = 2_000;
 const END_GRACE_MS = 2_000;
@@ -68,6 +94,19 @@ export class TandemViewerElement extends HTMLElement {
   private held: Frame[] = [];
   /** `seq` of the last page-state frame; a gap means a lost frame, so a fresh snapshot. */
   private lastSeq: number | null = null;
+  private currentMode: ViewerMode = "VIEW_ONLY";
+  private agentName = "";
+  /** The field the agent last clicked in shared mode: where its typing goes. */
+  private focusId: number | null = null;
+  private pendingCursor: Frame | null = null;
+  private cursorFrame: number | null = null;
+  private readonly toolbar: HTMLDivElement;
+  private readonly modeBadge: HTMLSpanElement;
+  private readonly notice: HTMLDivElement;
+  private picker: HTMLSelectElement | null = null;
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Match the visitor's viewport by scaling it into the element (the default), or show it at actual size. */
+  private fit = true;
 
   constructor() {
     super();
@@ -87,7 +126,23 @@ export class TandemViewerElement extends HTMLElement {
     this.message.className = "message";
     this.message.setAttribute("role", "status");
     this.message.textContent = MESSAGES.idle;
-    root.append(style, this.stage, this.message);
+    this.overlay.tabIndex = 0;
+    this.overlay.setAttribute("aria-label", "The visitor\u2019s page");
+    this.modeBadge = document.createElement("span");
+    this.modeBadge.className = "mode";
+    this.modeBadge.setAttribute("data-testid", "viewer-mode");
+    this.toolbar = this.createToolbar();
+    this.notice = document.createElement("div");
+    this.notice.className = "notice";
+    this.notice.hidden = true;
+    this.notice.setAttribute("role", "status");
+    this.notice.setAttribute("data-testid", "viewer-notice");
+    root.append(style, this.stage, this.message, this.toolbar, this.notice);
+    // No attributes on the element itself here: createElement forbids it in a custom element's constructor.
+    this.showMode(false);
+    this.overlay.addEventListener("keydown", (event) => this.safely(() => this.onKeyDown(event)));
+    this.overlay.addEventListener("paste", (event) => this.safely(() => this.onPaste(event)));
+    this.overlay.addEventListener("wheel", (event) => this.safely(() => this.onWheel(event)), { passive: false });
 
     this.overlay.addEventListener("mousemove", (event) => this.safely(() => this.onMouseMove(event)));
     this.overlay.addEventListener("click", (event) => this.safely(() => this.onClick(event)));
@@ -99,7 +154,13 @@ export class TandemViewerElement extends HTMLElement {
     return this.currentStatus;
   }
 
+  /** The session's mode as the gateway last said: clicks and typing go to the visitor's page only when `SHARED`. */
+  get mode(): ViewerMode {
+    return this.currentMode;
+  }
+
   connectedCallback(): void {
+    this.showMode();
     this.resizeObserver?.observe(this);
     this.layout();
   }
@@ -110,20 +171,25 @@ export class TandemViewerElement extends HTMLElement {
   }
 
   connect(options: ViewerConnectOptions): void {
-    const base = typeof options?.gatewayUrl === "string" ? options.gatewayUrl.replace(/\/+$/, "") : "";
-    if (!/^wss?:\/\//i.test(base) || typeof options.joinToken !== "string" || options.joinToken === "") {
+    const bases = typeof options?.gatewayUrl === "string" || Array.isArray(options?.gatewayUrl)
+      ? gatewayBases(options.gatewayUrl)
+      : [];
+    if (bases.length === 0 || typeof options.joinToken !== "string" || options.joinToken === "") {
       throw new TypeError("tandem-viewer: connect needs a ws(s):// gatewayUrl and a joinToken");
     }
     this.teardown();
     this.resetView();
+    this.agentName = typeof options.agentName === "string" ? options.agentName.slice(0, 40) : "";
     this.setStatus("connecting");
     const query = typeof options.sessionId === "string" && options.sessionId !== ""
       ? `?session=${encodeURIComponent(options.sessionId)}`
       : "";
-    this.connection = new AgentConnection(`${base}/ws/agent${query}`, options.joinToken, {
+    this.connection = new AgentConnection(bases.map((base) => `${base}/ws/agent${query}`), options.joinToken, {
       open: () => this.safely(() => this.setStatus("waiting")),
       frame: (frame) => this.safely(() => this.onFrame(frame)),
       close: (code, reason) => this.safely(() => this.onClose(code, reason)),
+      // The view stays as it was; the connection asks for a fresh snapshot once it is back.
+      reconnecting: () => this.safely(() => this.setStatus("connecting", "reconnecting")),
     }, options.accessToken);
   }
 
@@ -254,9 +320,16 @@ export class TandemViewerElement extends HTMLElement {
         this.onChunk(frame);
         break;
       case "hello":
+        this.setMode(frame["mode"]);
         if (frame["peerConnected"] === true && this.replica === null) {
           this.requestResync(true);
         }
+        break;
+      case "mode":
+        this.setMode(frame["mode"]);
+        break;
+      case "refused":
+        this.showNotice(`Not done: ${REFUSALS[String(frame["reason"])] ?? "the visitor\u2019s page refused it"}.`);
         break;
       case "peer":
         if (frame["role"] === "visitor" && frame["connected"] === false) {
@@ -283,8 +356,8 @@ export class TandemViewerElement extends HTMLElement {
         break;
       case "pointer":
         if (finite(frame["x"]) && finite(frame["y"])) {
-          this.cursor.hidden = false;
-          this.cursor.style.transform = `translate(${frame["x"]}px, ${frame["y"]}px)`;
+          this.pendingCursor = frame;
+          this.cursorFrame ??= requestAnimationFrame(() => this.safely(() => this.placeCursor()));
         }
         break;
       case "end":
@@ -397,6 +470,13 @@ export class TandemViewerElement extends HTMLElement {
       cancelAnimationFrame(this.pointerFrame);
       this.pointerFrame = null;
     }
+    if (this.cursorFrame !== null) {
+      cancelAnimationFrame(this.cursorFrame);
+      this.cursorFrame = null;
+    }
+    this.pendingCursor = null;
+    this.focusId = null;
+    this.closePicker();
     this.pendingPointer = null;
     this.awaitingSnapshot = true;
     this.dropAssembly();
@@ -441,7 +521,8 @@ export class TandemViewerElement extends HTMLElement {
     const box = this.getBoundingClientRect();
     const byWidth = box.width > 0 ? box.width / w : 1;
     const byHeight = box.height > 0 ? box.height / h : byWidth;
-    this.scale = Math.min(1, byWidth, byHeight);
+    // Fit: the visitor's whole viewport scaled into the element; otherwise actual size, scrolled.
+    this.scale = this.fit ? Math.min(1, byWidth, byHeight) : 1;
     this.stage.style.transform = `scale(${this.scale})`;
   }
 
@@ -495,7 +576,7 @@ export class TandemViewerElement extends HTMLElement {
       const point = this.pendingPointer;
       this.pendingPointer = null;
       if (point !== null) {
-        this.connection?.send({ t: "pointer", x: point.x, y: point.y });
+        this.connection?.send({ t: "pointer", x: point.x, y: point.y, ...this.anchorOf(point.x, point.y), ...(this.agentName === "" ? {} : { name: this.agentName }) });
       }
     });
   }
@@ -509,6 +590,10 @@ export class TandemViewerElement extends HTMLElement {
     const wiggle = event.ctrlKey || event.metaKey;
     const id = this.replica?.idAt(x, y);
     this.connection?.send(id === undefined ? { t: "highlight", x, y, wiggle } : { t: "highlight", x, y, id, wiggle });
+    this.closePicker();
+    if (this.currentMode === "SHARED" && !wiggle && id !== undefined) {
+      this.control(id, x, y);
+    }
     const ring = document.createElement("div");
     ring.className = "ring";
     ring.style.left = `${x}px`;
@@ -516,4 +601,255 @@ export class TandemViewerElement extends HTMLElement {
     this.stage.append(ring);
     setTimeout(() => ring.remove(), 950);
   }
+  /** The element under a point of the view and the point's place in it, as fractions of its box. */
+  private anchorOf(x: number, y: number): { id?: number; fx?: number; fy?: number } {
+    const id = this.replica?.idAt(x, y);
+    const el = id === undefined ? undefined : this.replica?.element(id);
+    if (id === undefined || el === undefined) {
+      return {};
+    }
+    const box = el.getBoundingClientRect();
+    const fraction = (v: number, from: number, size: number): number => (size > 0 ? Math.round(((v - from) / size) * 1000) / 1000 : 0);
+    return { id, fx: fraction(x, box.left, box.width), fy: fraction(y, box.top, box.height) };
+  }
+
+  /** The visitor's pointer: on the same place of the same element when it is in the view. */
+  private placeCursor(): void {
+    this.cursorFrame = null;
+    const frame = this.pendingCursor;
+    this.pendingCursor = null;
+    if (frame === null) {
+      return;
+    }
+    let x = frame["x"] as number;
+    let y = frame["y"] as number;
+    const { id, fx, fy } = frame;
+    const el = finite(id) ? this.replica?.element(id) : undefined;
+    if (el !== undefined && finite(fx) && finite(fy) && fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1) {
+      // Where both layouts agree the point is already on the element; otherwise the anchor wins.
+      const box = el.getBoundingClientRect();
+      if (x < box.left || x > box.right || y < box.top || y > box.bottom) {
+        x = box.left + fx * box.width;
+        y = box.top + fy * box.height;
+      }
+    }
+    this.cursor.hidden = false;
+    this.cursor.style.transform = `translate(${x}px, ${y}px)`;
+  }
+
+  private setMode(mode: unknown): void {
+    if ((mode !== "SHARED" && mode !== "VIEW_ONLY") || mode === this.currentMode) {
+      return;
+    }
+    this.currentMode = mode;
+    this.focusId = null;
+    this.closePicker();
+    this.showMode();
+    this.dispatchEvent(new CustomEvent<{ mode: ViewerMode }>("mode", { detail: { mode } }));
+  }
+
+  private showMode(reflect = true): void {
+    const shared = this.currentMode === "SHARED";
+    if (reflect) {
+      this.setAttribute("data-mode", this.currentMode);
+    }
+    this.modeBadge.textContent = shared ? "Shared control" : "View only";
+    for (const el of Array.from(this.toolbar.querySelectorAll<HTMLElement>("[data-shared]"))) {
+      el.hidden = !shared;
+    }
+  }
+
+  private createToolbar(): HTMLDivElement {
+    const bar = document.createElement("div");
+    bar.className = "toolbar";
+    const button = (label: string, testId: string, onClick: () => void): HTMLButtonElement => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.setAttribute("data-testid", testId);
+      b.setAttribute("data-shared", "");
+      b.addEventListener("click", () => this.safely(onClick));
+      return b;
+    };
+    const url = document.createElement("input");
+    url.type = "url";
+    url.placeholder = "Same-site address";
+    url.setAttribute("aria-label", "Open an address on the visitor\u2019s site");
+    url.setAttribute("data-testid", "viewer-url");
+    url.setAttribute("data-shared", "");
+    const go = (): void => {
+      if (url.value.trim() !== "") {
+        this.sendControl({ t: "navigate", action: "go", url: url.value.trim() });
+        url.value = "";
+      }
+    };
+    url.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        this.safely(go);
+      }
+    });
+    const fit = document.createElement("button");
+    fit.type = "button";
+    fit.textContent = "Fit";
+    fit.title = "Scale the visitor\u2019s window to fit";
+    fit.setAttribute("aria-pressed", "true");
+    fit.setAttribute("data-testid", "viewer-fit");
+    fit.addEventListener("click", () => this.safely(() => {
+      this.fit = !this.fit;
+      fit.setAttribute("aria-pressed", String(this.fit));
+      this.toggleAttribute("data-actual-size", !this.fit);
+      this.layout();
+    }));
+    const full = document.createElement("button");
+    full.type = "button";
+    full.textContent = "\u26f6";
+    full.title = "Full screen";
+    full.setAttribute("aria-label", "Full screen");
+    full.setAttribute("data-testid", "viewer-fullscreen");
+    full.addEventListener("click", () => this.safely(() => {
+      if (document.fullscreenElement === this) {
+        void document.exitFullscreen();
+      } else if (typeof this.requestFullscreen === "function") {
+        void this.requestFullscreen().catch(() => undefined);
+      }
+    }));
+    bar.append(
+      this.modeBadge,
+      fit,
+      full,
+      button("\u2190 Back", "viewer-back", () => this.sendControl({ t: "navigate", action: "back" })),
+      button("\u21bb Reload", "viewer-reload", () => this.sendControl({ t: "navigate", action: "reload" })),
+      url,
+      button("Go", "viewer-go", go),
+    );
+    return bar;
+  }
+
+  private sendControl(message: AgentMessage): void {
+    if (this.currentMode === "SHARED" && this.currentStatus === "live") {
+      this.connection?.send(message);
+    }
+  }
+
+  /** A shared-mode click on a rebuilt element: what the visitor's page should do with it. */
+  private control(id: number, x: number, y: number): void {
+    const el = this.replica?.element(id);
+    if (el === undefined) {
+      return;
+    }
+    const name = el.localName;
+    const type = name === "input" ? (el.getAttribute("type") ?? "text").toLowerCase() : "";
+    if (name === "select") {
+      this.openPicker(id, el as HTMLSelectElement, x, y);
+      return;
+    }
+    if (type === "checkbox" || type === "radio") {
+      this.sendControl({ t: "check", id, checked: type === "radio" ? true : !(el as HTMLInputElement).checked });
+      return;
+    }
+    this.sendControl({ t: "click", id });
+    const field = name === "textarea" || (name === "input" && !NOT_TEXT.has(type));
+    this.focusId = field ? id : null;
+    if (field) {
+      this.overlay.focus({ preventScroll: true });
+    }
+  }
+
+  private openPicker(id: number, select: HTMLSelectElement, x: number, y: number): void {
+    this.closePicker();
+    const picker = document.createElement("select");
+    picker.className = "picker";
+    picker.setAttribute("data-testid", "viewer-select");
+    picker.setAttribute("aria-label", "Choose an option for the visitor");
+    picker.size = Math.min(8, Math.max(2, select.options.length));
+    for (const option of Array.from(select.options)) {
+      const copy = document.createElement("option");
+      copy.textContent = option.textContent;
+      copy.disabled = option.disabled;
+      picker.append(copy);
+    }
+    picker.selectedIndex = select.selectedIndex;
+    const stageBox = this.stage.getBoundingClientRect();
+    const hostBox = this.getBoundingClientRect();
+    picker.style.left = `${stageBox.left - hostBox.left + x * this.scale}px`;
+    picker.style.top = `${stageBox.top - hostBox.top + y * this.scale}px`;
+    const choose = (): void => {
+      const index = picker.selectedIndex;
+      this.closePicker();
+      if (index >= 0) {
+        this.sendControl({ t: "select", id, index });
+      }
+    };
+    picker.addEventListener("change", () => this.safely(choose));
+    picker.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        this.safely(() => this.closePicker());
+      }
+    });
+    this.shadowRoot?.append(picker);
+    this.picker = picker;
+    picker.focus();
+  }
+
+  private closePicker(): void {
+    this.picker?.remove();
+    this.picker = null;
+  }
+
+  /** Typing in shared mode goes to the field the agent last clicked. */
+  private onKeyDown(event: KeyboardEvent): void {
+    if (this.currentMode !== "SHARED" || this.currentStatus !== "live" || this.focusId === null) {
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    if (event.key.length === 1) {
+      event.preventDefault();
+      this.sendControl({ t: "type", id: this.focusId, text: event.key });
+    } else if (KEYS.has(event.key)) {
+      event.preventDefault();
+      this.sendControl({ t: "key", id: this.focusId, key: event.key });
+    }
+  }
+
+  private onPaste(event: ClipboardEvent): void {
+    const text = event.clipboardData?.getData("text/plain") ?? "";
+    if (this.currentMode === "SHARED" && this.focusId !== null && text !== "") {
+      event.preventDefault();
+      this.sendControl({ t: "type", id: this.focusId, text: text.slice(0, 10_000) });
+    }
+  }
+
+  /** Shared: the wheel scrolls the visitor's page; view-only: only the agent's own view. */
+  private onWheel(event: WheelEvent): void {
+    const replica = this.replica;
+    if (this.currentStatus !== "live" || replica === null) {
+      return;
+    }
+    event.preventDefault();
+    const dx = event.deltaX / this.scale;
+    const dy = event.deltaY / this.scale;
+    if (this.currentMode === "SHARED") {
+      const { x, y } = replica.scrollPosition();
+      this.sendControl({ t: "scroll-to", id: 0, x: Math.max(0, Math.round(x + dx)), y: Math.max(0, Math.round(y + dy)) });
+    } else {
+      replica.scrollBy(dx, dy);
+    }
+  }
+
+  private showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+    if (this.noticeTimer !== null) {
+      clearTimeout(this.noticeTimer);
+    }
+    this.noticeTimer = setTimeout(() => {
+      this.notice.hidden = true;
+    }, 4_000);
+  }
 }
+
+/** Input types that take no typing. */
+const NOT_TEXT = new Set(["button", "submit", "reset", "image", "file", "checkbox", "radio", "range", "color", "hidden"]);

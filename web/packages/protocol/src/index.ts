@@ -218,11 +218,20 @@ export interface ViewportMessage {
   h: number;
 }
 
-/** CSS px in the sender's viewport. Sent both ways. */
+/**
+ * CSS px in the sender's viewport. Sent both ways. Optionally anchored to the element under it: `id`
+ * plus `fx`, `fy`, the point's place within the element's box as fractions (0..1), so that it lands
+ * on the same element whatever the two screens' sizes. The agent adds its display `name` (a label,
+ * shown as text, at most 40 characters).
+ */
 export interface PointerMessage {
   t: "pointer";
   x: number;
   y: number;
+  id?: NodeId;
+  fx?: number;
+  fy?: number;
+  name?: string;
 }
 
 /** The sender ended the session (the visitor pressed X, or the agent pressed End). */
@@ -230,7 +239,30 @@ export interface EndMessage {
   t: "end";
 }
 
+/**
+ * The tag did not carry out an agent's control message: `action` is its `t`, `reason` one of
+ * `view-only`, `submit`, `secret-field`, `file-input`, `no-agent-control`, `unsafe-url`, `other-origin`,
+ * `new-window`, `disabled`, `unsupported`, `not-found`.
+ */
+export interface RefusedMessage {
+  t: "refused";
+  action: string;
+  id?: NodeId;
+  reason: string;
+}
+
+/**
+ * The page the visitor is on, for the audit trail (PageVisited): only scheme, host, port and path,
+ * never the query string or fragment (they can hold personal data). Read by the gateway, not relayed.
+ */
+export interface PageMessage {
+  t: "page";
+  url: string;
+}
+
 export type VisitorMessage =
+  | PageMessage
+  | RefusedMessage
   | SnapshotMessage
   | MutationsMessage
   | InputMessage
@@ -255,7 +287,67 @@ export interface ResyncMessage {
   t: "resync";
 }
 
-export type AgentMessage = PointerMessage | HighlightMessage | ResyncMessage | EndMessage;
+/**
+ * Shared-mode control (the gateway drops them in VIEW_ONLY, the tag ignores them there too). Every
+ * action names a node of the current snapshot, never a screen point.
+ */
+export interface ClickMessage {
+  t: "click";
+  id: NodeId;
+}
+
+/** Inserts `text` at the field's caret (replacing its selection), as if typed. */
+export interface TypeMessage {
+  t: "type";
+  id: NodeId;
+  text: string;
+}
+
+/** A key without text: `Backspace`, `Delete`, `Enter` (a new line in a textarea; refused elsewhere), `Escape`. */
+export interface KeyMessage {
+  t: "key";
+  id: NodeId;
+  key: string;
+}
+
+/** Chooses the option at `index` of a `<select>`. */
+export interface SelectMessage {
+  t: "select";
+  id: NodeId;
+  index: number;
+}
+
+export interface CheckMessage {
+  t: "check";
+  id: NodeId;
+  checked: boolean;
+}
+
+/** Scrolls the window (`id` 0) or an element to `x, y`. */
+export interface ScrollToMessage {
+  t: "scroll-to";
+  id: NodeId;
+  x: number;
+  y: number;
+}
+
+/** `go` to a same-origin http(s) `url` (resolved against the visitor's page), `back`, or `reload`. */
+export interface NavigateMessage {
+  t: "navigate";
+  action: "go" | "back" | "reload";
+  url?: string;
+}
+
+export type ControlMessage =
+  | ClickMessage
+  | TypeMessage
+  | KeyMessage
+  | SelectMessage
+  | CheckMessage
+  | ScrollToMessage
+  | NavigateMessage;
+
+export type AgentMessage = PointerMessage | HighlightMessage | ResyncMessage | EndMessage | ControlMessage;
 
 // ---------------------------------------------------------------------------
 // Gateway -> client
@@ -280,7 +372,13 @@ export interface EndedMessage {
   reason: string;
 }
 
-export type GatewayMessage = HelloMessage | PeerMessage | EndedMessage;
+/** The session's mode changed (sent to every side; enforcement changed at the same moment). */
+export interface ModeMessage {
+  t: "mode";
+  mode: SessionMode;
+}
+
+export type GatewayMessage = HelloMessage | PeerMessage | EndedMessage | ModeMessage;
 
 /** What the visitor's tag can receive. */
 export type ToVisitorMessage = AgentMessage | GatewayMessage;
@@ -347,6 +445,14 @@ export interface VisitorInviteView {
   state: InviteState;
   mode: SessionMode;
   message: string | null;
+  expiresAt: Instant;
+}
+
+/** Answer of `POST /api/sessions/{id}/mode-requests` and `GET /api/visitor/mode-request`. */
+export interface ModeRequestView {
+  id: string;
+  state: string;
+  mode: SessionMode;
   expiresAt: Instant;
 }
 

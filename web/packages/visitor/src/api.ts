@@ -1,5 +1,5 @@
 /** The REST calls the tag makes: invite-service, session-service, masking-config-service. */
-import type { JoinTokenGrant, SessionMode, SiteConfig, VisitorInviteView } from "@tandem/protocol";
+import type { JoinTokenGrant, ModeRequestView, SessionMode, SiteConfig, VisitorInviteView } from "@tandem/protocol";
 import { TandemError } from "./errors.js";
 import { isRecord, parseJson, stringField } from "./json.js";
 import { parseSiteConfig } from "./site-config.js";
@@ -138,6 +138,27 @@ export class TandemApi {
         throw new TandemError("session-not-ready", "The session was not ready in time.", 404);
       }
       await sleep(POLL_INTERVAL_MS);
+    }
+  }
+
+  /** The session's latest request for shared control, or `null` when there is none (404). */
+  async modeRequest(credential: string): Promise<ModeRequestView | null> {
+    const answer = await call(`${this.endpoints.invites}/api/visitor/mode-request`, "GET", credential);
+    const body = answer.body;
+    if (answer.status !== 200 || !isRecord(body)) {
+      return null;
+    }
+    const id = stringField(body, "id");
+    const state = stringField(body, "state");
+    return id === undefined || state === undefined
+      ? null
+      : { id, state, mode: "SHARED", expiresAt: stringField(body, "expiresAt") ?? "" };
+  }
+
+  async answerModeRequest(credential: string, accept: boolean): Promise<void> {
+    const answer = await call(`${this.endpoints.invites}/api/visitor/mode-request/${accept ? "accept" : "decline"}`, "POST", credential);
+    if (answer.status !== 200) {
+      throw new TandemError("accept-failed", `The mode request could not be answered (HTTP ${answer.status}).`, answer.status);
     }
   }
 

@@ -2,14 +2,16 @@
  * A live session on the visitor's side: the socket, capture of the page, the session frame and the
  * agent's pointer. Ends on X, on the agent's End, on the gateway's `ended`, or on a 1000 close.
  */
-import type { JoinTokenGrant, SiteConfig, VisitorMessage } from "@tandem/protocol";
+import type { JoinTokenGrant, ModeRequestView, SessionMode, SiteConfig, VisitorMessage } from "@tandem/protocol";
 import { Capture } from "./capture/capture.js";
 import type { CaptureFrame } from "./capture/frames.js";
+import { CONTROL_TYPES, Controller } from "./control.js";
 import { TandemError } from "./errors.js";
 import { guard, reportError } from "./guard.js";
 import { booleanField, numberField, stringField, type JsonRecord } from "./json.js";
-import { WebSocketTransport } from "./transport.js";
+import { backoffDelay, GatewayList, pageAddress, WebSocketTransport } from "./transport.js";
 import { AgentPresence } from "./ui/agent-presence.js";
+import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
 import type { TagHost } from "./ui/host.js";
 import { showSessionFrame, type SessionFrame } from "./ui/session-frame.js";
 import { SiteConfigWatcher } from "./site-config.js";
@@ -24,7 +26,7 @@ const FINAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
 export interface LiveSessionOptions {
   win: Window;
   host: TagHost;
-  /** ws:// or wss:// base of the relay gateway. */
+  /** ws:// or wss:// base of the relay gateway, or several separated by commas (tried in turn on reconnect). */
   gateway: string;
   grant: JoinTokenGrant;
   config: SiteConfig;
@@ -34,7 +36,16 @@ export interface LiveSessionOptions {
   refreshGrant: () => Promise<JoinTokenGrant>;
   onStarted: (grant: JoinTokenGrant) => void;
   onEnded: (reason: string) => void;
+  onModeChanged?: (mode: SessionMode) => void;
+  /** The agent's requests to move to shared control (invite-service), polled while view-only. */
+  modeRequests?: {
+    latest(): Promise<ModeRequestView | null>;
+    answer(accept: boolean): Promise<void>;
+  };
 }
+
+/** How often a view-only session asks whether the agent wants shared control. */
+const MODE_REQUEST_POLL_MS = 1_500;
 
 export class LiveSession {
   private transport: WebSocketTransport | null = null;
@@ -48,9 +59,19 @@ export class LiveSession {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private frameCheck: ReturnType<typeof setInterval> | null = null;
   private configWatcher: SiteConfigWatcher | null = null;
+  private readonly gateways: GatewayList;
+  /** The page address last reported on this socket (`page`, for the audit trail). */
+  private reportedPage: string | null = null;
+  private mode: SessionMode;
+  private controller: Controller | null = null;
+  private modePoll: ReturnType<typeof setTimeout> | null = null;
+  private modePrompt: ConsentPrompt | null = null;
+  private readonly answeredRequests = new Set<string>();
 
   constructor(private readonly options: LiveSessionOptions) {
     this.presence = new AgentPresence(options.host, options.win);
+    this.gateways = new GatewayList(options.gateway);
+    this.mode = options.grant.mode;
     options.host.setColors({
       border: options.config.appearance.borderColor,
       highlight: options.config.appearance.highlightColor,
@@ -63,6 +84,63 @@ export class LiveSession {
       this.configWatcher = new SiteConfigWatcher(this.options.configUrl, this.options.config.version,
         guard("config refresh", (config: SiteConfig) => this.applyConfig(config)));
       this.configWatcher.start();
+    }
+    this.scheduleModePoll();
+  }
+
+  /** The session's mode as the gateway last said (the join token's until then). */
+  get currentMode(): SessionMode {
+    return this.mode;
+  }
+
+  private setMode(mode: SessionMode): void {
+    if (mode === this.mode) {
+      return;
+    }
+    this.mode = mode;
+    this.presence.announce(mode === "SHARED" ? "Your agent can now click and type on this page." : "Your agent can now only watch and point.");
+    this.frame?.setMode(mode);
+    this.options.onModeChanged?.(mode);
+  }
+
+  private scheduleModePoll(): void {
+    if (this.options.modeRequests === undefined || this.ended || this.modePoll !== null) {
+      return;
+    }
+    this.modePoll = setTimeout(() => {
+      this.modePoll = null;
+      void this.pollModeRequest().finally(() => this.scheduleModePoll());
+    }, MODE_REQUEST_POLL_MS);
+  }
+
+  /** Shows the consent prompt for a pending request to move to shared control, once per request. */
+  private async pollModeRequest(): Promise<void> {
+    const requests = this.options.modeRequests;
+    if (requests === undefined || this.ended || !this.started || this.mode === "SHARED" || this.modePrompt !== null) {
+      return;
+    }
+    let request: ModeRequestView | null;
+    try {
+      request = await requests.latest();
+    } catch {
+      return;
+    }
+    if (request === null || request.state !== "PENDING" || this.answeredRequests.has(request.id) || this.ended) {
+      return;
+    }
+    this.answeredRequests.add(request.id);
+    const prompt = askConsent(this.options.host, { id: request.id, state: "PENDING", mode: "SHARED", message: null, expiresAt: request.expiresAt },
+      "Let your agent click and type for you?");
+    this.modePrompt = prompt;
+    const accepted = await prompt.answer;
+    this.modePrompt = null;
+    if (this.ended) {
+      return;
+    }
+    try {
+      await requests.answer(accepted);
+    } catch (error) {
+      reportError(error, "mode request answer");
     }
   }
 
@@ -94,7 +172,7 @@ export class LiveSession {
   private connect(grant: JoinTokenGrant): void {
     const transport = new WebSocketTransport(
       // ?session= lets an ingress hash both sides of a session onto one gateway replica (not a credential).
-      `${this.options.gateway}/ws/visitor?session=${encodeURIComponent(grant.sessionId)}`,
+      `${this.gateways.current}/ws/visitor?session=${encodeURIComponent(grant.sessionId)}`,
       grant.joinToken,
       {
         open: () => this.onOpen(grant),
@@ -103,6 +181,7 @@ export class LiveSession {
       },
     );
     this.transport = transport;
+    this.reportedPage = null;
     transport.connect();
   }
 
@@ -115,6 +194,7 @@ export class LiveSession {
     if (!this.started) {
       this.started = true;
       this.frame = showSessionFrame(this.options.host, () => this.end());
+      this.frame.setMode(this.mode);
       // The visitor must always see that they are being seen: a page that removes the frame gets it back.
       this.frameCheck = setInterval(
         guard("frame check", () => this.options.host.reattach()),
@@ -128,14 +208,25 @@ export class LiveSession {
   private startCapture(): void {
     const { config, host, win } = this.options;
     this.capture?.stop();
-    this.capture = new Capture({
+    const capture = new Capture({
       win,
       rules: config.rules,
       detectors: config.detectors,
       ignore: (node) => host.isOwn(node),
       emit: (frame) => this.send(frame),
     });
-    this.capture.start();
+    this.capture = capture;
+    this.controller = new Controller(
+      {
+        win,
+        elementById: (id) => capture.elementById(id),
+        isMasked: (el) => capture.isMasked(el),
+        isBlocked: (el) => capture.isBlocked(el),
+      },
+      config.rules.filter((rule) => rule.kind === "NO_AGENT_CONTROL").map((rule) => rule.selector),
+    );
+    this.presence.anchor = (id) => capture.elementById(id);
+    capture.start();
   }
 
   private send(frame: CaptureFrame): void {
@@ -144,9 +235,20 @@ export class LiveSession {
       return;
     }
     if (frame.t === "pointer") {
-      transport.send(frame);
+      // Anchored to the element under it, so that it lands on the same element on the agent's screen.
+      const el = this.options.win.document.elementFromPoint(frame.x, frame.y);
+      const id = el === null || this.options.host.isOwn(el) ? undefined : this.capture?.idOf(el);
+      if (el !== null && id !== undefined) {
+        const box = el.getBoundingClientRect();
+        const fx = box.width > 0 ? Math.round(((frame.x - box.left) / box.width) * 1000) / 1000 : 0;
+        const fy = box.height > 0 ? Math.round(((frame.y - box.top) / box.height) * 1000) / 1000 : 0;
+        transport.send({ t: "pointer", x: frame.x, y: frame.y, id, fx, fy });
+      } else {
+        transport.send(frame);
+      }
       return;
     }
+    this.reportPage(transport);
     this.seq += 1;
     if (frame.t === "snapshot.chunk") {
       const { payload, ...header } = frame;
@@ -156,11 +258,32 @@ export class LiveSession {
     transport.send({ ...frame, seq: this.seq } as VisitorMessage);
   }
 
+  /** Before page state: the page's address (no query, no fragment) when it is new on this socket. */
+  private reportPage(transport: WebSocketTransport): void {
+    const url = pageAddress(this.options.win.location.href);
+    if (url !== null && url !== this.reportedPage) {
+      this.reportedPage = url;
+      transport.send({ t: "page", url });
+    }
+  }
+
   private onMessage(frame: JsonRecord & { t: string }): void {
     if (this.ended) {
       return;
     }
+    if (CONTROL_TYPES.has(frame.t)) {
+      this.control(frame);
+      return;
+    }
     switch (frame.t) {
+      case "hello":
+      case "mode": {
+        const mode = stringField(frame, "mode");
+        if (mode === "SHARED" || mode === "VIEW_ONLY") {
+          this.setMode(mode);
+        }
+        break;
+      }
       case "resync":
         this.capture?.snapshot();
         break;
@@ -174,7 +297,12 @@ export class LiveSession {
         const x = numberField(frame, "x");
         const y = numberField(frame, "y");
         if (x !== undefined && y !== undefined) {
-          this.presence.movePointer(x, y);
+          this.presence.movePointer(x, y, numberField(frame, "id"), numberField(frame, "fx"), numberField(frame, "fy"));
+          const name = stringField(frame, "name");
+          if (name !== undefined) {
+            this.presence.setName(name);
+            this.frame?.setAgentName(this.presence.name);
+          }
         }
         break;
       }
@@ -200,6 +328,29 @@ export class LiveSession {
     }
   }
 
+  /**
+   * An agent's control message: only in shared mode (checked here again, whatever the gateway let
+   * through), and only what `Controller` allows. A refusal goes back to the agent as `refused`.
+   */
+  private control(frame: JsonRecord & { t: string }): void {
+    const outcome = this.mode !== "SHARED" || this.controller === null
+      ? { ok: false as const, reason: "view-only", id: numberField(frame, "id") }
+      : this.controller.apply(frame);
+    if (outcome.ok) {
+      if (outcome.say !== "") {
+        this.presence.announce(outcome.say);
+      }
+      return;
+    }
+    if (outcome.reason !== "view-only") {
+      this.presence.announce("Your agent tried something only you can do; it was not done.");
+    }
+    const refused: VisitorMessage = outcome.id === undefined
+      ? { t: "refused", action: frame.t, reason: outcome.reason }
+      : { t: "refused", action: frame.t, id: outcome.id, reason: outcome.reason };
+    this.transport?.send(refused);
+  }
+
   private onClose(code: number, reason: string): void {
     this.capture?.stop();
     this.capture = null;
@@ -220,7 +371,8 @@ export class LiveSession {
 
   private scheduleReconnect(): void {
     this.reconnects += 1;
-    const delay = Math.min(500 * 2 ** this.reconnects, MAX_RECONNECT_DELAY_MS);
+    this.gateways.next();
+    const delay = backoffDelay(this.reconnects, 500, MAX_RECONNECT_DELAY_MS);
     this.reconnectTimer = setTimeout(
       guard("reconnect", () => {
         this.reconnectTimer = null;
@@ -255,6 +407,13 @@ export class LiveSession {
     }
     this.ended = true;
     this.configWatcher?.stop();
+    if (this.modePoll !== null) {
+      clearTimeout(this.modePoll);
+      this.modePoll = null;
+    }
+    this.modePrompt?.cancel();
+    this.modePrompt = null;
+    this.controller = null;
     if (this.reconnectTimer !== null) {
       clearTimeout(this.reconnectTimer);
       this.reconnectTimer = null;

@@ -21,6 +21,8 @@ export interface TandemEvents {
   invite: { id: string; mode: SessionMode; message: string | null; expiresAt: string };
   "session-started": { sessionId: string; code: string; mode: SessionMode };
   "session-ended": { reason: string };
+  /** The agent's mode changed: `SHARED` after the visitor accepted, `VIEW_ONLY` when the agent gave control back. */
+  "mode-changed": { mode: SessionMode };
   error: { reason: TandemErrorReason; message: string };
 }
 
@@ -222,6 +224,11 @@ class Tag implements TandemHandle {
           code: started.code,
           mode: started.mode,
         });
+      },
+      onModeChanged: (mode) => this.emitter.emit("mode-changed", { mode }),
+      modeRequests: {
+        latest: () => this.api.modeRequest(credential),
+        answer: (accept) => this.api.answerModeRequest(credential, accept),
       },
       onEnded: (reason) => {
         this.session = null;

@@ -11,6 +11,60 @@ const TOKEN_PREFIX = "tandem.token.";
 /** Above this much unsent data, pointer frames are dropped rather than queued. */
 const POINTER_BACKLOG_BYTES = 256 * 1024;
 
+/**
+ * Full jitter: a random wait in [0, min(max, base * 2^attempt)) before the attempt-th reconnect, so
+ * that the visitors of a replica that went away do not all come back at the same moment.
+ */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * The gateway replicas the tag may use: `endpoints.gateway` is one ws(s):// base or several separated
+ * by commas. The tag starts with the first; each reconnect moves on to the next (the one that dropped
+ * the socket is the least likely to answer).
+ */
+export class GatewayList {
+  private readonly bases: string[];
+  private index = 0;
+
+  constructor(spec: string) {
+    const bases = spec
+      .split(/[\s,]+/)
+      .map((part) => part.trim().replace(/\/+$/, ""))
+      .filter((part) => /^wss?:\/\/\S+$/i.test(part));
+    this.bases = bases.length > 0 ? bases : [spec];
+  }
+
+  get current(): string {
+    return this.bases[this.index] as string;
+  }
+
+  next(): void {
+    this.index = (this.index + 1) % this.bases.length;
+  }
+}
+
+/**
+ * The page's address as the audit trail may keep it (the `page` message): scheme, host, port and path
+ * only. The query string and the fragment are cut off, and any user:password@ too, because they can
+ * hold personal data (search terms, e-mail addresses, tokens). Only http(s) pages; null otherwise.
+ */
+export function pageAddress(href: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return null;
+  }
+  const address = `${url.protocol}//${url.host}${url.pathname}`;
+  return address.length > 2048 ? address.slice(0, 2048) : address;
+}
+
 export interface TransportHandlers {
   open(): void;
   /** A parsed frame with a string `t`; anything else from the socket is ignored. */

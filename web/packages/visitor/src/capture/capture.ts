@@ -137,6 +137,26 @@ export class Capture {
     return isElement(node) && node.isConnected ? node : undefined;
   }
 
+  /** Whether the agent may not see this element's content (a secret field, masked, or inside a masked element). */
+  isMasked(el: Element): boolean {
+    return this.ctx.policy.isMasked(el) || this.ctx.policy.isInsideBlocked(el);
+  }
+
+  isBlocked(el: Element): boolean {
+    return this.ctx.policy.isInsideBlocked(el);
+  }
+
+  /** The id of a node of the current snapshot (the deepest known ancestor of `el`). */
+  idOf(el: Element | null): number | undefined {
+    for (let node: Node | null = el; node !== null; node = node.parentNode) {
+      const id = this.ctx.mirror.idOf(node);
+      if (id !== undefined) {
+        return isElement(node) ? id : undefined;
+      }
+    }
+    return undefined;
+  }
+
   stop(): void {
     this.running = false;
     this.job?.cancel();

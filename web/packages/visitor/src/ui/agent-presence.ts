@@ -9,8 +9,26 @@ const HIGHLIGHT_MS = 1_900;
 
 const ARROW_SVG_PATH = "M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z";
 
+const NAME_LIMIT = 40;
+
+interface PointerPlace {
+  x: number;
+  y: number;
+  id: number | undefined;
+  fx: number | undefined;
+  fy: number | undefined;
+}
+
 export class AgentPresence {
   private pointer: HTMLElement | null = null;
+  private label: HTMLElement | null = null;
+  private live: HTMLElement | null = null;
+  private pending: PointerPlace | null = null;
+  private frameRequest: number | null = null;
+  /** The agent's display name from its pointer messages ("" until known). */
+  name = "";
+  /** Resolves a node id of the current snapshot to the live element. */
+  anchor: (id: number) => Element | undefined = () => undefined;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly highlights = new Set<HTMLElement>();
 
@@ -19,7 +37,58 @@ export class AgentPresence {
     private readonly win: Window,
   ) {}
 
-  movePointer(x: number, y: number): void {
+  /**
+   * Moves the agent's pointer: to the same place within the element it names when that element is
+   * here, else to the point. A flood of pointer messages costs one style change per animation frame.
+   */
+  movePointer(x: number, y: number, id?: number, fx?: number, fy?: number): void {
+    this.pending = { x, y, id, fx, fy };
+    if (this.frameRequest === null) {
+      this.frameRequest = this.win.requestAnimationFrame(() => {
+        this.frameRequest = null;
+        const next = this.pending;
+        this.pending = null;
+        if (next !== null) {
+          this.placePointer(next);
+        }
+      });
+    }
+  }
+
+  setName(name: string): void {
+    const clean = name.replace(/\s+/g, " ").trim().slice(0, NAME_LIMIT);
+    if (clean !== "" && clean !== this.name) {
+      this.name = clean;
+      if (this.label !== null) {
+        this.label.textContent = clean;
+      }
+    }
+  }
+
+  /** Says what the agent did, through a polite live region (screen readers read it out). */
+  announce(text: string): void {
+    if (this.live === null) {
+      const doc = this.host.element.ownerDocument;
+      this.live = doc.createElement("div");
+      this.live.className = "sr-only";
+      this.live.setAttribute("role", "status");
+      this.live.setAttribute("aria-live", "polite");
+      this.live.setAttribute("data-testid", "tandem-announcer");
+      this.host.layer.append(this.live);
+    }
+    this.live.textContent = text;
+  }
+
+  private placePointer({ x, y, id, fx, fy }: PointerPlace): void {
+    const el = id === undefined ? undefined : this.anchor(id);
+    if (el !== undefined && fx !== undefined && fy !== undefined && fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1) {
+      // Where both layouts agree the point is already on the element; otherwise the anchor wins.
+      const box = el.getBoundingClientRect();
+      if (x < box.left || x > box.right || y < box.top || y > box.bottom) {
+        x = box.left + fx * box.width;
+        y = box.top + fy * box.height;
+      }
+    }
     const pointer = this.pointer ?? this.createPointer();
     pointer.hidden = false;
     pointer.style.transform = `translate(${x}px, ${y}px)`;
@@ -53,12 +122,19 @@ export class AgentPresence {
   }
 
   remove(): void {
+    if (this.frameRequest !== null) {
+      this.win.cancelAnimationFrame(this.frameRequest);
+      this.frameRequest = null;
+    }
+    this.live?.remove();
+    this.live = null;
     if (this.idleTimer !== null) {
       clearTimeout(this.idleTimer);
       this.idleTimer = null;
     }
     this.pointer?.remove();
     this.pointer = null;
+    this.label = null;
     for (const ring of this.highlights) {
       ring.remove();
     }
@@ -80,7 +156,9 @@ export class AgentPresence {
     path.setAttribute("stroke-width", "1.2");
     svg.append(path);
     const label = doc.createElement("span");
-    label.textContent = "Agent";
+    label.textContent = this.name === "" ? "Agent" : this.name;
+    label.setAttribute("data-testid", "tandem-agent-name");
+    this.label = label;
     pointer.append(svg, label);
     this.host.layer.append(pointer);
     this.pointer = pointer;

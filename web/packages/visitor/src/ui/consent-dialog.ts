@@ -43,7 +43,8 @@ export interface ConsentPrompt {
   cancel(): void;
 }
 
-export function askConsent(host: TagHost, invite: VisitorInviteView): ConsentPrompt {
+/** `heading` replaces the invite's title (the agent's later request for shared control uses it). */
+export function askConsent(host: TagHost, invite: VisitorInviteView, heading = "Co-browse with your agent?"): ConsentPrompt {
   const doc = host.element.ownerDocument;
   dialogCount += 1;
   const titleId = `tandem-consent-title-${dialogCount}`;
@@ -58,7 +59,7 @@ export function askConsent(host: TagHost, invite: VisitorInviteView): ConsentPro
   dialog.setAttribute("data-testid", "tandem-consent");
   dialog.tabIndex = -1;
 
-  const title = el(doc, "h2", { id: titleId, text: "Co-browse with your agent?" });
+  const title = el(doc, "h2", { id: titleId, text: heading });
   dialog.append(title);
   if (invite.message !== null && invite.message.trim() !== "") {
     const message = el(doc, "p", { className: "message", text: invite.message });

@@ -6,6 +6,8 @@ import { guard } from "../guard.js";
 import type { TagHost } from "./host.js";
 
 export interface SessionFrame {
+  setMode(mode: "VIEW_ONLY" | "SHARED"): void;
+  setAgentName(name: string): void;
   remove(): void;
 }
 
@@ -20,6 +22,9 @@ export function showSessionFrame(host: TagHost, onEnd: () => void): SessionFrame
   badge.setAttribute("role", "status");
   const label = doc.createElement("span");
   label.textContent = "Co-browsing with your agent";
+  const mode = doc.createElement("span");
+  mode.className = "mode-tag";
+  mode.setAttribute("data-testid", "tandem-mode");
   const end = doc.createElement("button");
   end.type = "button";
   end.textContent = "\u00d7";
@@ -27,10 +32,17 @@ export function showSessionFrame(host: TagHost, onEnd: () => void): SessionFrame
   end.setAttribute("title", "End co-browsing");
   end.setAttribute("data-testid", "tandem-end");
   end.addEventListener("click", guard("end button", onEnd));
-  badge.append(label, end);
+  badge.append(label, mode, end);
 
   host.layer.append(frame, badge);
   return {
+    setMode(value) {
+      mode.textContent = value === "SHARED" ? "Shared control" : "View only";
+      mode.setAttribute("data-mode", value);
+    },
+    setAgentName(name) {
+      label.textContent = name === "" ? "Co-browsing with your agent" : `Co-browsing with ${name}`;
+    },
     remove() {
       frame.remove();
       badge.remove();

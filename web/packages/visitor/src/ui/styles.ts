@@ -46,6 +46,12 @@ button:focus-visible { outline: 3px solid #2563eb; outline-offset: 2px; }
   pointer-events: auto; width: 26px; height: 26px; padding: 0; border-radius: 50%;
   border: 1px solid #9ca3af; font-size: 16px; line-height: 1;
 }
+.mode-tag { font-weight: 500; color: #4b5563; }
+.mode-tag[data-mode="SHARED"] { color: #b45309; }
+.sr-only {
+  position: fixed; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  clip-path: inset(50%); white-space: nowrap;
+}
 .pointer {
   position: fixed; left: 0; top: 0; z-index: 2147483646; pointer-events: none;
   transition: transform 90ms linear, opacity 300ms;

@@ -1,0 +1,302 @@
+package dev.tandem.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.FrameLocator;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.BoundingBox;
+
+import dev.tandem.e2e.support.RawSocket;
+import dev.tandem.local.LocalStack;
+
+/**
+ * Together on the page (issue 4), end to end in Chromium with two contexts of different sizes: the
+ * agent's pointer lands on the same element, the highlight circle and the wiggle show, the agent asks for
+ * shared control and the visitor consents, shared typing reaches a React-style controlled input, every
+ * way to submit is refused for the agent and works for the visitor, navigation keeps the session, the X
+ * ends it for both; and a view-only session refuses forged control sent straight to the gateway.
+ */
+class TogetherTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final LocatorAssertions.IsVisibleOptions LONG = new LocatorAssertions.IsVisibleOptions().setTimeout(30_000);
+    static final LocatorAssertions.HasTextOptions LONG_TEXT = new LocatorAssertions.HasTextOptions().setTimeout(30_000);
+    static final Set<String> CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
+
+    static LocalStack stack;
+    static Playwright playwright;
+    static Browser browser;
+
+    @BeforeAll
+    static void startTheStack() throws Exception {
+        Path repo = Path.of(System.getProperty("tandem.repo-root", "..")).toAbsolutePath().normalize();
+        Path state = Files.createTempDirectory("tandem-e2e-together");
+        stack = LocalStack.start(new LocalStack.Options(repo, state, 22000, true));
+        playwright = Browsers.playwright();
+        browser = Browsers.launch(playwright);
+    }
+
+    @AfterAll
+    static void stopTheStack() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void pointersHighlightsSharedControlSubmitGuardsNavigationAndTheX() throws Exception {
+        BrowserContext agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1024, 768));
+        Page agent = agentContext.newPage();
+        agent.navigate(stack.gateway().resolve("/console/").toString());
+        agent.getByTestId("sign-in").click();
+        agent.locator("#username").fill("agent1");
+        agent.locator("#password").fill("agent1");
+        agent.locator("#kc-login").click();
+        assertThat(agent.getByTestId("signed-in-as")).containsText("agent1");
+
+        BrowserContext visitorContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        Page visitor = visitorContext.newPage();
+        String page = stack.demoSite().resolve("/together.html").toString();
+        visitor.navigate(page);
+        invite(visitor, "VIEW_ONLY");
+        assertThat(visitor.getByTestId("tandem-frame")).isVisible(LONG);
+        assertThat(agent.getByTestId("session-code")).hasText(Pattern.compile("^\\d{9}$"), LONG_TEXT);
+        String code = agent.getByTestId("session-code").textContent();
+        assertThat(agent.getByTestId("session-mode")).hasText("View only");
+        FrameLocator mirrored = agent.frameLocator("tandem-viewer iframe");
+        assertThat(mirrored.locator("h1")).hasText("Your details", LONG_TEXT);
+
+        // The agent's pointer lands on the same place of the same element, although the windows differ.
+        BoundingBox onAgent = mirrored.locator("#save").boundingBox();
+        agent.mouse().move(onAgent.x + onAgent.width * 0.3, onAgent.y + onAgent.height * 0.6);
+        agent.mouse().move(onAgent.x + onAgent.width * 0.25, onAgent.y + onAgent.height * 0.5);
+        Locator agentPointer = visitor.getByTestId("tandem-agent-pointer");
+        assertThat(agentPointer).isVisible(LONG);
+        assertThat(visitor.getByTestId("tandem-agent-name")).hasText("agent1", LONG_TEXT);
+        BoundingBox onVisitor = visitor.locator("#save").boundingBox();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            double[] at = pointerPosition(visitor);
+            assertTrue(Math.abs(at[0] - (onVisitor.x + onVisitor.width * 0.25)) < 3
+                    && Math.abs(at[1] - (onVisitor.y + onVisitor.height * 0.5)) < 3,
+                    "pointer at " + at[0] + "," + at[1] + " for the button at " + onVisitor.x + "," + onVisitor.y);
+        });
+
+        // A click shows the yellow circle; Ctrl+click wiggles the element under it.
+        BoundingBox intro = mirrored.locator("#intro").boundingBox();
+        agent.mouse().click(intro.x + 20, intro.y + intro.height / 2);
+        Locator circle = visitor.getByTestId("tandem-highlight");
+        assertThat(circle.first()).isAttached(new LocatorAssertions.IsAttachedOptions().setTimeout(10_000));
+        assertEquals("rgb(255, 212, 0)", circle.first().evaluate("el => getComputedStyle(el).backgroundColor"));
+        agent.keyboard().down("Control");
+        agent.mouse().click(onAgent.x + onAgent.width / 2, onAgent.y + onAgent.height / 2);
+        agent.keyboard().up("Control");
+        visitor.waitForFunction("() => document.getElementById('save').getAnimations().length > 0", null,
+                new Page.WaitForFunctionOptions().setTimeout(10_000));
+        assertEquals("", visitor.locator("#details-result").textContent(), "a click in view-only mode is only a highlight");
+
+        // The agent asks for shared control; the visitor's consent prompt; the mode changes on both sides.
+        agent.getByTestId("request-shared").click();
+        Locator consent = visitor.getByTestId("tandem-consent");
+        assertThat(consent).isVisible(LONG);
+        assertThat(consent).containsText("click and type");
+        visitor.getByTestId("tandem-accept").press("Enter");
+        assertThat(agent.getByTestId("session-mode")).hasText("Shared control", LONG_TEXT);
+        assertThat(visitor.getByTestId("tandem-mode")).hasText("Shared control", LONG_TEXT);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> "SHARED".equals(agent.evaluate("() => document.querySelector('tandem-viewer').mode")));
+
+        // Shared typing reaches the React-style controlled input (its state echoes it).
+        clickMirrored(agent, mirrored, "#nickname");
+        agent.keyboard().type("Jane");
+        assertThat(visitor.locator("#nickname-echo")).hasText("Jane", LONG_TEXT);
+        assertThat(mirrored.locator("#nickname")).hasValue("Jane", new LocatorAssertions.HasValueOptions().setTimeout(10_000));
+
+        // Every way to submit is refused for the agent; so is typing a password.
+        agent.keyboard().press("Enter");
+        for (String selector : List.of("#save", "#save-untyped", "#save-untyped-label", "#save-image", "#save-label")) {
+            clickMirrored(agent, mirrored, selector);
+        }
+        clickMirrored(agent, mirrored, "#details-password");
+        agent.keyboard().type("hunter2");
+        assertThat(agent.locator("tandem-viewer [data-testid=viewer-notice]")).isVisible(LONG);
+        // A last allowed action: once it shows, every refused one before it was handled.
+        clickMirrored(agent, mirrored, "#town");
+        agent.keyboard().type("Leeds");
+        assertThat(visitor.locator("#town")).hasValue("Leeds", new LocatorAssertions.HasValueOptions().setTimeout(15_000));
+        assertEquals("", visitor.locator("#details-result").textContent(), "nothing was submitted by the agent");
+        assertEquals("", visitor.locator("#details-password").inputValue());
+        assertEquals(page, visitor.url());
+
+        // The visitor still can, each way.
+        visitor.locator("#save").click();
+        assertThat(visitor.locator("#details-result")).hasText("Saved 1 (save)");
+        visitor.locator("#save-untyped-label").click();
+        assertThat(visitor.locator("#details-result")).hasText("Saved 2 (save-untyped)");
+        visitor.locator("#save-image").click();
+        assertThat(visitor.locator("#details-result")).hasText("Saved 3 (save-image)");
+        visitor.locator("#save-label").click();
+        assertThat(visitor.locator("#details-result")).hasText("Saved 4 (save-hidden-submit)");
+        visitor.locator("#town").press("Enter");
+        assertThat(visitor.locator("#details-result")).containsText("Saved 5");
+
+        // Navigation by the agent: the session survives the page load, and Back returns.
+        clickMirrored(agent, mirrored, "#travel-link");
+        visitor.waitForURL("**/travel.html", new Page.WaitForURLOptions().setTimeout(15_000));
+        assertThat(visitor.getByTestId("tandem-frame")).isVisible(LONG);
+        assertThat(mirrored.locator("h1")).hasText("Travel insurance", LONG_TEXT);
+        assertEquals(code, agent.getByTestId("session-code").textContent(), "the same session");
+        agent.locator("tandem-viewer [data-testid=viewer-back]").click();
+        visitor.waitForURL("**/together.html", new Page.WaitForURLOptions().setTimeout(15_000));
+        assertThat(mirrored.locator("h1")).hasText("Your details", LONG_TEXT);
+
+        // The X ends it for both sides.
+        String accessToken = agentToken(agent);
+        visitor.getByTestId("tandem-end").click();
+        assertThat(visitor.getByTestId("tandem-frame")).isHidden(new LocatorAssertions.IsHiddenOptions().setTimeout(10_000));
+        assertThat(agent.getByTestId("session-ended")).containsText("visitor", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+        agentContext.close();
+
+        // A view-only session: forged control sent straight to the gateway with the agent's real tokens.
+        List<String> visitorReceived = new CopyOnWriteArrayList<>();
+        visitor.close();
+        Page second = visitorContext.newPage();
+        second.onWebSocket(ws -> ws.onFrameReceived(frame -> visitorReceived.add(frame.text())));
+        second.navigate(page);
+        invite(second, "VIEW_ONLY");
+        assertThat(second.getByTestId("tandem-frame")).isVisible(LONG);
+        JsonNode session = awaitSession(accessToken);
+        HttpResponse<String> joined = send(HttpRequest.newBuilder(stack.sessionService()
+                .resolve("/api/sessions/" + session.path("sessionId").asText() + "/join-token"))
+                .header("Authorization", "Bearer " + accessToken).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, joined.statusCode(), joined.body());
+        String joinToken = JSON.readTree(joined.body()).path("joinToken").asText();
+        RawSocket raw = RawSocket.open(stack.gateway(), "/ws/agent", origin(stack.gateway()), joinToken, accessToken, null);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> raw.received().stream().anyMatch(t -> t.contains("\"hello\"")));
+        List<String> forged = new ArrayList<>();
+        for (int id = 1; id <= 80; id++) {
+            forged.add("{\"t\":\"click\",\"id\":" + id + "}");
+            forged.add("{\"t\":\"type\",\"id\":" + id + ",\"text\":\"FORGED\"}");
+            forged.add("{\"t\":\"key\",\"id\":" + id + ",\"key\":\"Enter\"}");
+        }
+        forged.add("{\"t\":\"navigate\",\"action\":\"go\",\"url\":\"/apply.html\"}");
+        forged.add("{\"t\":\"scroll-to\",\"id\":0,\"x\":0,\"y\":600}");
+        for (String frame : forged) {
+            raw.send(frame);
+        }
+        raw.send("{\"t\":\"highlight\",\"x\":10,\"y\":10}");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> visitorReceived.stream().anyMatch(t -> t.contains("\"highlight\"")));
+        List<String> reached = visitorReceived.stream()
+                .filter(t -> CONTROL.stream().anyMatch(c -> t.contains("\"t\":\"" + c + "\""))).toList();
+        assertEquals(List.of(), reached, "forged control frames reached the visitor's tag");
+        assertEquals(page, second.url());
+        assertEquals("", second.locator("#nickname").inputValue());
+        assertEquals("", second.locator("#town").inputValue());
+        assertEquals("", second.locator("#details-result").textContent());
+        assertFalse(raw.closed().isDone(), "dropped control keeps the connection");
+        second.getByTestId("tandem-end").click();
+        assertEquals(1000, raw.closed().get(30, java.util.concurrent.TimeUnit.SECONDS));
+        visitorContext.close();
+    }
+
+    /** The demo chat platform invites agent1; the visitor opens the chat first and accepts the prompt. */
+    private static void invite(Page visitor, String mode) throws Exception {
+        // The demo chat stays open across pages of the site (the widget remembers it).
+        if (visitor.getByTestId("chat-toggle").isVisible()) {
+            visitor.getByTestId("chat-toggle").click();
+        }
+        String chatId = visitor.getByTestId("chat-id").textContent().strip();
+        HttpResponse<String> invited = null;
+        for (int attempt = 0; attempt < 30; attempt++) {
+            invited = send(HttpRequest.newBuilder(stack.demoSite().resolve("/demo-chat/api/chats/" + chatId + "/invite"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"agentId\":\"agent1\",\"mode\":\"" + mode + "\"}")));
+            if (invited.statusCode() != 409) {
+                break;
+            }
+            // The agent's previous session is still being closed: invite-service learns it from session events.
+            Awaitility.await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        }
+        assertEquals(201, invited.statusCode(), invited.body());
+        assertThat(visitor.getByTestId("tandem-consent")).isVisible(LONG);
+        visitor.getByTestId("tandem-accept").click();
+    }
+
+    /** Clicks the centre of an element of the visitor's page as the agent's view shows it. */
+    private static void clickMirrored(Page agent, FrameLocator mirrored, String selector) {
+        BoundingBox box = mirrored.locator(selector).boundingBox();
+        agent.mouse().click(box.x + box.width / 2, box.y + box.height / 2);
+    }
+
+    private static double[] pointerPosition(Page visitor) {
+        String transform = (String) visitor.evaluate(
+                "() => document.querySelector('tandem-ui').shadowRoot.querySelector('[data-testid=tandem-agent-pointer]').style.transform");
+        java.util.regex.Matcher m = Pattern.compile("translate\\(([-\\d.]+)px, ([-\\d.]+)px\\)").matcher(transform);
+        assertTrue(m.find(), transform);
+        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))};
+    }
+
+    private static JsonNode awaitSession(String accessToken) {
+        JsonNode[] found = new JsonNode[1];
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            HttpResponse<String> response = send(HttpRequest.newBuilder(stack.sessionService().resolve("/api/agents/me/session"))
+                    .header("Authorization", "Bearer " + accessToken).GET());
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            found[0] = JSON.readTree(response.body());
+            return true;
+        });
+        return found[0];
+    }
+
+    private static String agentToken(Page console) throws Exception {
+        Object stored = console.evaluate("() => sessionStorage.getItem('tandem.console.tokens')");
+        if (stored == null) {
+            throw new AssertionError("the console keeps no tokens in sessionStorage");
+        }
+        return JSON.readTree(stored.toString()).path("accessToken").asText();
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,554 @@
+// Together on the page: shared-mode control applied by the tag (and everything it must refuse), mode
+// changes and the visitor's consent, anchored and labelled pointers, and the viewer's side of it.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { FAKE_WEBSOCKET, launchBrowser, watchPage } from "./support/browser.mjs";
+import { startServer } from "./support/server.mjs";
+import { deliver, openViewer } from "./support/viewer.mjs";
+import { openVisitor, settle } from "./support/visitor.mjs";
+
+let browser;
+let server;
+/** The fake invite-service's mode request for the session: `null` answers 404. */
+let modeRequest = null;
+const modeAnswers = [];
+/** What the console posted: mode requests (invite-service) and mode changes (session-service). */
+const consoleCalls = [];
+const b64url = (value) => Buffer.from(value).toString("base64url");
+const jwt = (claims) => `${b64url(JSON.stringify({ alg: "none" }))}.${b64url(JSON.stringify(claims))}.sig`;
+let lastNonce = null;
+const AGENT_TOKEN = jwt({ preferred_username: "agent1", exp: Math.floor(Date.now() / 1000) + 3600 });
+
+/** Just enough Keycloak and session-service for the console to sign in and mount a session. */
+function consoleFakes(req, res, url, body) {
+  const reply = (status, value, headers = {}) => {
+    res.writeHead(status, { "Content-Type": "application/json", ...headers });
+    res.end(value === undefined ? "" : JSON.stringify(value));
+    return true;
+  };
+  if (url.pathname === "/dist/console/config.json") {
+    return reply(200, {
+      keycloakUrl: `${server.origin}/kc`, realm: "tandem", clientId: "tandem-console",
+      sessionsApi: server.origin, gatewayUrl: "ws://127.0.0.1:9", invitesApi: `${server.origin}/invites`,
+    });
+  }
+  if (url.pathname === "/kc/realms/tandem/protocol/openid-connect/auth") {
+    lastNonce = url.searchParams.get("nonce");
+    const back = new URL(url.searchParams.get("redirect_uri"));
+    back.searchParams.set("code", "c0de");
+    back.searchParams.set("state", url.searchParams.get("state"));
+    res.writeHead(302, { Location: back.toString() });
+    res.end();
+    return true;
+  }
+  if (url.pathname === "/kc/realms/tandem/protocol/openid-connect/token") {
+    return reply(200, { access_token: AGENT_TOKEN, refresh_token: "r", expires_in: 3600, id_token: jwt({ preferred_username: "agent1", nonce: lastNonce }) });
+  }
+  const authorised = req.headers.authorization === `Bearer ${AGENT_TOKEN}`;
+  if (url.pathname === "/api/agents/me/session") {
+    return authorised
+      ? reply(200, { sessionId: "ses-1", code: "123456789", state: "ACTIVE", mode: "VIEW_ONLY", siteId: "test-site", chatId: "c", createdAt: "" })
+      : reply(401, {});
+  }
+  if (url.pathname === "/api/sessions/ses-1/join-token") {
+    return reply(200, { sessionId: "ses-1", code: "123456789", mode: "VIEW_ONLY", siteId: "test-site", joinToken: "agent.jwt.token", expiresAt: "" });
+  }
+  if (url.pathname === "/invites/api/sessions/ses-1/mode-requests" || url.pathname === "/api/sessions/ses-1/mode") {
+    if (req.method === "OPTIONS") return false;
+    consoleCalls.push({ path: url.pathname, authorised, body: body === "" ? null : JSON.parse(body) });
+    return url.pathname.endsWith("mode-requests")
+      ? reply(201, { id: "mr-1", state: "PENDING", mode: "SHARED", expiresAt: "" })
+      : reply(200, {});
+  }
+  return false;
+}
+
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer({
+    handle: (req, res, url, body) => {
+      if (consoleFakes(req, res, url, body)) return true;
+      if (url.pathname === "/api/visitor/mode-request" && req.method === "GET") {
+        res.writeHead(modeRequest === null ? 404 : 200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(modeRequest ?? { type: "https://tandem.dev/problems/mode-request-not-found", status: 404 }));
+        return true;
+      }
+      const answer = /^\/api\/visitor\/mode-request\/(accept|decline)$/.exec(url.pathname);
+      if (answer && req.method === "POST") {
+        modeAnswers.push({ answer: answer[1], credential: req.headers["tandem-invite-credential"] });
+        modeRequest = { ...modeRequest, state: answer[1] === "accept" ? "ACCEPTED" : "DECLINED" };
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify(modeRequest));
+        return true;
+      }
+      return false;
+    },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+function reset({ mode = "SHARED" } = {}) {
+  server.reset();
+  server.state.mode = mode;
+  server.state.notReadyCount = 0;
+  server.state.config.rules.push({ kind: "NO_AGENT_CONTROL", selector: ".no-touch" });
+  modeRequest = null;
+  modeAnswers.length = 0;
+}
+
+/** Accepts the invite, connects with the given mode, and answers the ids of the snapshot by `id` attribute. */
+async function connect(page, mode) {
+  await page.getByTestId("tandem-accept").click();
+  await page.waitForFunction(() => window.__sockets.length > 0 && window.__sockets[0].sent.length > 0, null, { timeout: 15_000 });
+  await page.evaluate((m) => window.__sockets[0].deliver({ t: "hello", role: "visitor", sessionId: "ses-1", mode: m, peerConnected: true }), mode);
+  await settle(page);
+  const frames = await page.evaluate(() => window.__takeSent());
+  const snapshot = frames.find((f) => f.t === "snapshot");
+  assert.ok(snapshot, "a snapshot was sent");
+  const ids = {};
+  const walk = (node) => {
+    if (node.type === 1 && node.attrs.id !== undefined) ids[node.attrs.id] = node.id;
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(snapshot.root);
+  return { ids, frames, snapshot };
+}
+
+/** Hands control frames to the tag and returns what it sent back (its `refused` answers). */
+async function control(page, frames) {
+  await page.evaluate((list) => {
+    for (const frame of list) window.__sockets[0].deliver(frame);
+  }, frames);
+  await settle(page);
+  return (await page.evaluate(() => window.__takeSent())).filter((f) => f.t === "refused");
+}
+
+async function pageState(page) {
+  return page.evaluate(() => ({
+    submits: window.__submits.slice(),
+    clicks: window.__clicks.slice(),
+    href: location.href,
+    jsRan: window.__jsRan === 1,
+    values: Object.fromEntries(
+      ["name", "controlled", "notes", "pw", "secret", "masked-attr", "in-blocked"].map((id) => [id, document.getElementById(id).value]),
+    ),
+    echo: document.getElementById("echo").textContent,
+    plan: document.getElementById("plan").selectedIndex,
+    agree: document.getElementById("agree").checked,
+  }));
+}
+
+test("shared mode: typing reaches a React-style controlled input, and select, check, keys, click and scroll apply", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html");
+  try {
+    const { ids } = await connect(visitor.page, "SHARED");
+    const { page } = visitor;
+
+    // The check that this input behaves like React's: a plain `value =` plus `input` does not reach its state.
+    await page.evaluate(() => {
+      const input = document.getElementById("controlled");
+      input.value = "naive";
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    assert.equal((await pageState(page)).echo, "", "a naive setter is lost on a controlled input");
+
+    const refused = await control(page, [
+      { t: "click", id: ids.controlled },
+      ...[..."Hello"].map((ch) => ({ t: "type", id: ids.controlled, text: ch })),
+      { t: "key", id: ids.controlled, key: "Backspace" },
+      { t: "type", id: ids.controlled, text: "p!" },
+      { t: "type", id: ids.name, text: "Ada" },
+      { t: "type", id: ids.notes, text: "line one" },
+      { t: "key", id: ids.notes, key: "Enter" },
+      { t: "type", id: ids.notes, text: "line two" },
+      { t: "select", id: ids.plan, index: 2 },
+      { t: "check", id: ids.agree, checked: true },
+      { t: "click", id: ids["plain-button"] },
+      { t: "scroll-to", id: 0, x: 0, y: 300 },
+    ]);
+    assert.deepEqual(refused, []);
+    const state = await pageState(page);
+    assert.equal(state.values.controlled, "Hellp!");
+    assert.equal(state.echo, "Hellp!", "the controlled input's state saw the agent's typing");
+    assert.equal(state.values.name, "Ada");
+    assert.equal(state.values.notes, "line one\nline two");
+    assert.equal(state.plan, 2);
+    assert.equal(state.agree, true);
+    assert.deepEqual(state.clicks, ["plain"]);
+    assert.deepEqual(state.submits, []);
+    assert.equal(await page.evaluate(() => window.scrollY), 300);
+
+    // The visitor keeps typing at the same time.
+    await page.locator("#name").click();
+    await page.keyboard.type(" L.");
+    assert.equal((await pageState(page)).values.name, "Ada L.");
+
+    // What the agent did is announced in a polite live region.
+    const announcer = await page.evaluate(() => {
+      const el = document.querySelector("tandem-ui").shadowRoot.querySelector("[data-testid=tandem-announcer]");
+      return { role: el.getAttribute("role"), live: el.getAttribute("aria-live"), text: el.textContent };
+    });
+    assert.equal(announcer.role, "status");
+    assert.equal(announcer.live, "polite");
+    assert.match(announcer.text, /Your agent clicked \u201cPlain\u201d/);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test("never for the agent: every way to submit, secret, blocked and file fields, rules, unsafe URLs, other origins, new windows", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html");
+  try {
+    const { ids } = await connect(visitor.page, "SHARED");
+    const { page } = visitor;
+    const start = await pageState(page);
+    const cases = [
+      [{ t: "click", id: ids["submit-typed"] }, "submit"],
+      [{ t: "click", id: ids["submit-untyped"] }, "submit"],
+      [{ t: "click", id: ids["submit-child"] }, "submit"],
+      [{ t: "click", id: ids["submit-input"] }, "submit"],
+      [{ t: "click", id: ids["submit-image"] }, "submit"],
+      [{ t: "click", id: ids["submit-label"] }, "submit"],
+      [{ t: "key", id: ids.name, key: "Enter" }, "submit"],
+      [{ t: "type", id: ids.name, text: "\n" }, null], // a line break in a single-line field is dropped, never Enter
+      [{ t: "type", id: ids.pw, text: "hunter2" }, "secret-field"],
+      [{ t: "type", id: ids.secret, text: "x" }, "secret-field"],
+      [{ t: "type", id: ids["masked-attr"], text: "x" }, "secret-field"],
+      [{ t: "type", id: ids["in-blocked"], text: "x" }, "not-found"], // never sent, so the agent has no id for it
+      [{ t: "click", id: ids.file }, "file-input"],
+      [{ t: "click", id: ids.forbidden }, "no-agent-control"],
+      [{ t: "click", id: ids.js }, "unsafe-url"],
+      [{ t: "click", id: ids.data }, "unsafe-url"],
+      [{ t: "click", id: ids.other }, "other-origin"],
+      [{ t: "click", id: ids.blank }, "new-window"],
+      [{ t: "navigate", action: "go", url: "javascript:window.__jsRan=1" }, "unsafe-url"],
+      [{ t: "navigate", action: "go", url: "data:text/html,hi" }, "unsafe-url"],
+      [{ t: "navigate", action: "go", url: "https://example.com/" }, "other-origin"],
+      [{ t: "navigate", action: "go", url: `${server.otherOrigin}/fixtures/together.html` }, "other-origin"],
+    ];
+    for (const [frame, reason] of cases) {
+      const refused = await control(page, [frame]);
+      if (reason === null) {
+        assert.deepEqual(refused, [], JSON.stringify(frame));
+      } else {
+        assert.equal(refused.length, 1, `one refusal for ${JSON.stringify(frame)}`);
+        assert.equal(refused[0].reason, reason, JSON.stringify(frame));
+        assert.equal(refused[0].action, frame.t);
+      }
+    }
+    assert.ok(ids["in-blocked"] === undefined, "inputs in blocked areas have no id on the agent's side");
+    const end = await pageState(page);
+    assert.deepEqual(end, start, "nothing changed on the page: no submit, no value, no navigation, no script");
+
+    // The visitor still can: each submit path works for them.
+    await page.locator("#submit-typed").click();
+    await page.locator("#submit-child").click();
+    await page.locator("#submit-label").click();
+    await page.locator("#name").press("Enter");
+    assert.deepEqual((await pageState(page)).submits, ["submit-typed", "submit-untyped", "submit-input2", "submit-typed"]);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test("a page's own handler cannot submit for the agent, and same-origin navigation goes ahead", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html");
+  try {
+    const { ids } = await connect(visitor.page, "SHARED");
+    const { page } = visitor;
+    await page.evaluate(() => {
+      document.getElementById("plain-button").addEventListener("click", () => document.getElementById("form").requestSubmit());
+    });
+    assert.deepEqual(await control(page, [{ t: "click", id: ids["plain-button"] }]), []);
+    assert.deepEqual((await pageState(page)).submits, [], "requestSubmit from the page's click handler was stopped");
+    // form.submit() (no event) and window.open from the page's handler are off too, and back afterwards.
+    await page.evaluate(() => {
+      window.__opened = [];
+      document.getElementById("forbidden").classList.remove("no-touch");
+      document.getElementById("forbidden").addEventListener("click", () => {
+        window.__opened.push(window.open("/fixtures/together.html?popup") === null ? "blocked" : "opened");
+        document.getElementById("form").submit();
+      });
+    });
+    assert.deepEqual(await control(page, [{ t: "click", id: ids.forbidden }]), []);
+    assert.deepEqual(await page.evaluate(() => window.__opened), ["blocked"]);
+    assert.ok(!(await pageState(page)).href.includes("/submitted"), "form.submit() did not navigate");
+    assert.equal(await page.evaluate(() => HTMLFormElement.prototype.submit.name), "submit", "the page's own submit is restored");
+    await control(page, [{ t: "click", id: ids.same }]);
+    assert.ok((await pageState(page)).href.endsWith("#next"), "a same-page link was followed");
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "navigate", action: "go", url: "/fixtures/together.html?page=2" }));
+    await page.waitForURL(/page=2/);
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test("view-only: control is ignored by the tag even if the gateway let it through; the mode request needs the visitor's consent", async () => {
+  reset({ mode: "VIEW_ONLY" });
+  const visitor = await openVisitor(browser, server, "together.html");
+  try {
+    const { ids } = await connect(visitor.page, "VIEW_ONLY");
+    const { page } = visitor;
+    await page.evaluate(() => {
+      window.__modes = [];
+      window.__handle.on("mode-changed", (detail) => window.__modes.push(detail.mode));
+    });
+    const start = await pageState(page);
+    const refused = await control(page, [
+      { t: "click", id: ids["plain-button"] },
+      { t: "type", id: ids.name, text: "forged" },
+      { t: "select", id: ids.plan, index: 1 },
+      { t: "check", id: ids.agree, checked: true },
+      { t: "navigate", action: "go", url: "/fixtures/together.html?forged" },
+      { t: "scroll-to", id: 0, x: 0, y: 500 },
+    ]);
+    assert.deepEqual(refused.map((r) => r.reason), Array(6).fill("view-only"));
+    assert.deepEqual(await pageState(page), start);
+    assert.equal(await page.evaluate(() => window.scrollY), 0);
+    const mode = () => page.evaluate(() => document.querySelector("tandem-ui").shadowRoot.querySelector("[data-testid=tandem-mode]").textContent);
+    assert.equal(await mode(), "View only");
+
+    // The agent asks for shared control: the tag shows the consent dialog, keyboard-operable.
+    modeRequest = { id: "mr-1", sessionId: "ses-1", state: "PENDING", mode: "SHARED", expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    const dialog = page.getByTestId("tandem-consent");
+    await dialog.waitFor({ timeout: 10_000 });
+    assert.equal(await dialog.getAttribute("role"), "dialog");
+    assert.equal(await dialog.getAttribute("aria-modal"), "true");
+    assert.match(await dialog.innerText(), /Let your agent click and type for you\?/);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => document.querySelector("tandem-ui").shadowRoot.activeElement?.getAttribute("data-testid"));
+    assert.ok(["tandem-accept", "tandem-decline"].includes(focused), `focus stays in the dialog (${focused})`);
+    await page.getByTestId("tandem-accept").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot.querySelector("[data-testid=tandem-consent]") === null);
+    assert.deepEqual(modeAnswers, [{ answer: "accept", credential: "test-credential" }]);
+    assert.equal(await mode(), "View only", "still view-only until the gateway says otherwise");
+    assert.deepEqual((await control(page, [{ t: "type", id: ids.name, text: "x" }])).map((r) => r.reason), ["view-only"]);
+
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "mode", mode: "SHARED" }));
+    assert.deepEqual(await control(page, [{ t: "type", id: ids.name, text: "now" }]), []);
+    assert.equal((await pageState(page)).values.name, "now");
+    assert.equal(await mode(), "Shared control");
+
+    // Shared back to view-only needs no consent: the gateway says so and control stops at once.
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "mode", mode: "VIEW_ONLY" }));
+    assert.deepEqual((await control(page, [{ t: "type", id: ids.name, text: "!" }])).map((r) => r.reason), ["view-only"]);
+    assert.deepEqual(await page.evaluate(() => window.__modes), ["SHARED", "VIEW_ONLY"]);
+    assert.equal(await page.locator("[data-testid=tandem-consent]").count(), 0, "an answered request is not asked again");
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+test("pointers: the agent's lands on the same element (id + offset) with the agent's name; the visitor's is anchored too", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html", { viewport: { width: 700, height: 600 } });
+  try {
+    const { ids } = await connect(visitor.page, "SHARED");
+    const { page } = visitor;
+    const box = await page.locator("#target").boundingBox();
+    // The agent's screen is wider: its x, y are elsewhere, but the anchor names the element and the place in it.
+    await page.evaluate((id) => {
+      const socket = window.__sockets[0];
+      for (let i = 0; i < 300; i += 1) socket.deliver({ t: "pointer", x: 900 + i, y: 40, id, fx: 0.25, fy: 0.5, name: "Sam <b>Agent</b>" });
+    }, ids.target);
+    await settle(page);
+    const pointer = await page.evaluate(() => {
+      const el = document.querySelector("tandem-ui").shadowRoot.querySelector("[data-testid=tandem-agent-pointer]");
+      return { transform: el.style.transform, name: el.querySelector("[data-testid=tandem-agent-name]").textContent, html: el.innerHTML };
+    });
+    const [, px, py] = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(pointer.transform).map(Number);
+    assert.ok(Math.abs(px - (box.x + box.width * 0.25)) < 1, `x ${px} within the element`);
+    assert.ok(Math.abs(py - (box.y + box.height * 0.5)) < 1, `y ${py} within the element`);
+    assert.equal(pointer.name, "Sam <b>Agent</b>", "the name is text, never markup");
+    assert.ok(!pointer.html.includes("<b>"));
+    const frame = await page.evaluate(() => document.querySelector("tandem-ui").shadowRoot.querySelector("[data-testid=tandem-frame]") !== null);
+    assert.ok(frame);
+
+    // The visitor's own pointer is sent anchored to the element under it.
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 20);
+    await settle(page);
+    const sent = (await page.evaluate(() => window.__takeSent())).filter((f) => f.t === "pointer");
+    const last = sent.at(-1);
+    assert.equal(last.id, ids.target);
+    assert.ok(Math.abs(last.fx - 0.5) < 0.01 && Math.abs(last.fy - 20 / box.height) < 0.01, JSON.stringify(last));
+  } finally {
+    await visitor.context.close();
+  }
+});
+
+/** A point of the viewer page over a rebuilt element. */
+async function viewerPoint(page, id, fx = 0.5, fy = 0.5) {
+  return page.evaluate(({ id, fx, fy }) => {
+    const iframe = document.getElementById("viewer").shadowRoot.querySelector("iframe");
+    const frameBox = iframe.getBoundingClientRect();
+    const scale = frameBox.width / iframe.offsetWidth;
+    const box = iframe.contentDocument.getElementById(id).getBoundingClientRect();
+    return { x: frameBox.left + (box.left + box.width * fx) * scale, y: frameBox.top + (box.top + box.height * fy) * scale };
+  }, { id, fx, fy });
+}
+
+test("the viewer: shared-mode clicks, typing, select and navigation become control messages; view-only sends highlights only", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html", { viewport: { width: 800, height: 600 } });
+  const viewer = await openViewer(browser, server);
+  try {
+    const { frames } = await connect(visitor.page, "SHARED");
+    await deliver(viewer.page, frames);
+    await settle(viewer.page);
+    const sentByViewer = () => viewer.page.evaluate(() => window.__sockets[0].sent.splice(0).map((f) => JSON.parse(f)));
+    const mode = () => viewer.page.evaluate(() => document.getElementById("viewer").shadowRoot.querySelector("[data-testid=viewer-mode]").textContent);
+    await sentByViewer();
+    // openViewer's hello said SHARED.
+    assert.equal(await mode(), "Shared control");
+
+    const at = await viewerPoint(viewer.page, "controlled");
+    await viewer.page.mouse.click(at.x, at.y);
+    await viewer.page.keyboard.type("Hi");
+    await viewer.page.keyboard.press("Backspace");
+    await viewer.page.keyboard.type("ey");
+    let sent = await sentByViewer();
+    const controls = sent.filter((f) => f.t !== "pointer" && f.t !== "highlight");
+    assert.equal(controls[0].t, "click");
+    assert.deepEqual(controls.slice(1).map((f) => f.text ?? f.key), ["H", "i", "Backspace", "e", "y"]);
+    assert.ok(sent.some((f) => f.t === "highlight"), "the circle shows on the visitor's side too");
+
+    // Through the tag: the controlled input ends up with what the agent typed.
+    await visitor.page.evaluate((list) => { for (const f of list) window.__sockets[0].deliver(f); }, sent);
+    await settle(visitor.page);
+    assert.equal((await pageState(visitor.page)).echo, "Hey");
+
+    // A select opens a picker; choosing sends `select` with the index.
+    const plan = await viewerPoint(viewer.page, "plan");
+    await viewer.page.mouse.click(plan.x, plan.y);
+    await viewer.page.locator("tandem-viewer [data-testid=viewer-select]").selectOption({ index: 1 });
+    sent = await sentByViewer();
+    assert.deepEqual(sent.filter((f) => f.t === "select").map((f) => f.index), [1]);
+
+    // Ctrl+click only wiggles: no control message.
+    const button = await viewerPoint(viewer.page, "plain-button");
+    await viewer.page.keyboard.down("Control");
+    await viewer.page.mouse.click(button.x, button.y);
+    await viewer.page.keyboard.up("Control");
+    sent = await sentByViewer();
+    assert.deepEqual(sent.filter((f) => f.t !== "pointer").map((f) => [f.t, f.wiggle]), [["highlight", true]]);
+
+    // Navigation from the toolbar.
+    await viewer.page.getByTestId("viewer-back").click();
+    await viewer.page.getByTestId("viewer-url").fill("/fixtures/together.html?p=2");
+    await viewer.page.getByTestId("viewer-go").click();
+    sent = await sentByViewer();
+    assert.deepEqual(sent.filter((f) => f.t === "navigate"), [
+      { t: "navigate", action: "back" },
+      { t: "navigate", action: "go", url: "/fixtures/together.html?p=2" },
+    ]);
+
+    // A refusal from the tag shows to the agent.
+    await deliver(viewer.page, [{ t: "refused", action: "click", id: 5, reason: "submit" }]);
+    await viewer.page.getByTestId("viewer-notice").filter({ hasText: "only the visitor can submit" }).waitFor();
+
+    // View-only: clicks are highlights, nothing else; the pointer carries its anchor.
+    await deliver(viewer.page, [{ t: "mode", mode: "VIEW_ONLY" }]);
+    assert.equal(await mode(), "View only");
+    assert.equal(await viewer.page.getByTestId("viewer-back").isVisible(), false);
+    await viewer.page.mouse.click(button.x, button.y);
+    await viewer.page.keyboard.type("zz");
+    await viewer.page.mouse.move(button.x + 1, button.y + 1);
+    await settle(viewer.page);
+    sent = await sentByViewer();
+    assert.deepEqual([...new Set(sent.map((f) => f.t))].sort(), ["highlight", "pointer"]);
+    const pointer = sent.filter((f) => f.t === "pointer").at(-1);
+    assert.equal(typeof pointer.id, "number");
+    assert.ok(pointer.fx >= 0 && pointer.fx <= 1 && pointer.fy >= 0 && pointer.fy <= 1);
+    assert.deepEqual(viewer.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});
+
+test("the console: Request shared control asks invite-service, the mode follows the gateway, Back to view only asks session-service", async () => {
+  consoleCalls.length = 0;
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(FAKE_WEBSOCKET);
+    const problems = watchPage(page);
+    await page.goto(`${server.origin}/dist/console/index.html`);
+    await page.getByTestId("sign-in").click();
+    await page.getByTestId("session-code").getByText("123456789").waitFor();
+    await page.waitForFunction(() => window.__sockets.length === 1 && window.__sockets[0].readyState === 1);
+    await deliver(page, [{ t: "hello", role: "agent", sessionId: "ses-1", mode: "VIEW_ONLY", peerConnected: true }]);
+    assert.equal(await page.getByTestId("session-mode").textContent(), "View only");
+    assert.equal(await page.getByTestId("give-back").isVisible(), false);
+
+    await page.getByTestId("request-shared").click();
+    await page.getByTestId("mode-note").getByText("Asked the visitor for shared control\u2026").waitFor();
+    assert.deepEqual(consoleCalls, [{ path: "/invites/api/sessions/ses-1/mode-requests", authorised: true, body: { mode: "SHARED" } }]);
+    assert.equal(await page.getByTestId("session-mode").textContent(), "View only", "nothing changes before the visitor consents");
+
+    await deliver(page, [{ t: "mode", mode: "SHARED" }]);
+    await page.getByTestId("session-mode").getByText("Shared control").waitFor();
+    assert.equal(await page.getByTestId("request-shared").isVisible(), false);
+    await page.getByTestId("give-back").click();
+    for (const deadline = Date.now() + 10_000; consoleCalls.length < 2 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(consoleCalls.at(-1), { path: "/api/sessions/ses-1/mode", authorised: true, body: { mode: "VIEW_ONLY" } });
+    await deliver(page, [{ t: "mode", mode: "VIEW_ONLY" }]);
+    await page.getByTestId("session-mode").getByText("View only").waitFor();
+
+    // The agent's pointer carries its name, for the label on the visitor's side.
+    await deliver(page, [{
+      t: "snapshot", seq: 1, snapshotId: 1, url: `${server.origin}/page.html`, title: "Page", viewport: { w: 800, h: 600 }, scroll: { x: 0, y: 0 },
+      root: { id: 1, type: 9, children: [{ id: 2, type: 1, tag: "html", attrs: {}, children: [{ id: 3, type: 1, tag: "body", attrs: {}, children: [{ id: 4, type: 1, tag: "p", attrs: {}, children: [{ id: 5, type: 3, text: "Visitor page" }] }] }] }] },
+    }]);
+    await page.getByTestId("viewer-status").getByText("live").waitFor();
+    const overlay = await page.getByTestId("viewer-overlay").boundingBox();
+    await page.mouse.move(overlay.x + 30, overlay.y + 30);
+    await page.mouse.move(overlay.x + 40, overlay.y + 40);
+    await page.waitForFunction(() => window.__sockets[0].sent.some((f) => JSON.parse(f).t === "pointer"));
+    const pointer = await page.evaluate(() => window.__sockets[0].sent.map((f) => JSON.parse(f)).filter((f) => f.t === "pointer").at(-1));
+    assert.equal(pointer.name, "agent1");
+    assert.deepEqual(problems.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the viewer: Fit scales the visitor's viewport into the element; off shows it at actual size, scrollable", async () => {
+  const viewer = await openViewer(browser, server);
+  try {
+    await deliver(viewer.page, [{
+      t: "snapshot", seq: 1, snapshotId: 1, url: `${server.origin}/page.html`, title: "Page", viewport: { w: 2000, h: 1400 }, scroll: { x: 0, y: 0 },
+      root: { id: 1, type: 9, children: [{ id: 2, type: 1, tag: "html", attrs: {}, children: [{ id: 3, type: 1, tag: "body", attrs: {}, children: [{ id: 4, type: 3, text: "Wide page" }] }] }] },
+    }]);
+    const layout = () => viewer.page.evaluate(() => {
+      const el = document.getElementById("viewer");
+      const iframe = el.shadowRoot.querySelector("iframe");
+      return { width: Math.round(iframe.getBoundingClientRect().width), scrolls: el.scrollWidth > el.clientWidth };
+    });
+    assert.deepEqual(await layout(), { width: 1000, scrolls: false }, "scaled to the element's 1000 px");
+    const fit = viewer.page.getByTestId("viewer-fit");
+    assert.equal(await fit.getAttribute("aria-pressed"), "true");
+    await fit.click();
+    assert.equal(await fit.getAttribute("aria-pressed"), "false");
+    assert.deepEqual(await layout(), { width: 2000, scrolls: true }, "actual size, scrollable");
+    await fit.click();
+    assert.deepEqual(await layout(), { width: 1000, scrolls: false });
+    assert.equal(await viewer.page.getByTestId("viewer-fullscreen").isVisible(), true);
+  } finally {
+    await viewer.context.close();
+  }
+});
