@@ -143,6 +143,22 @@ final class ChildProcess {
         }
     }
 
+    /**
+     * SIGKILL to the process and its descendants at once, as a crash would end it (no shutdown hooks, no
+     * goodbye to its clients); returns when they are gone.
+     */
+    void kill() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        stopping = true;
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        awaitExit(tree, Duration.ofSeconds(10));
+    }
+
     /** Waits for all to exit, at most {@code timeout}; an interrupt does not cut the wait short (it is kept). */
     private static boolean awaitExit(List<ProcessHandle> handles, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

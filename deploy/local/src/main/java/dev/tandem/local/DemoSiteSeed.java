@@ -91,6 +91,49 @@ final class DemoSiteSeed {
         }
     }
 
+    /**
+     * Waits until invite-service has read the site from {@code tandem.site-config} (it learns it a moment after
+     * the save), so that the first invite after "ready" is not refused with 404 site-not-found. The probe is an
+     * invite for an agent group the site does not name: 404 {@code site-not-found} while the site is unknown,
+     * 403 {@code mode-not-allowed} once it is known; neither stores anything.
+     */
+    static void awaitKnownByInvites(URI inviteService, URI tokenEndpoint, String clientId, String clientSecret,
+            String siteId, Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        ClientCredentials credentials = new ClientCredentials(tokenEndpoint, clientId, clientSecret, http,
+                Clock.systemUTC());
+        ObjectNode probe = Json.MAPPER.createObjectNode().put("agentId", "tandem-launcher-probe")
+                .put("agentGroup", "tandem-launcher-probe").put("chatId", "tandem-launcher-probe")
+                .put("siteId", siteId).put("mode", "VIEW_ONLY");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            String token = credentials.token();
+            while (true) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(inviteService.resolve("/api/invites"))
+                        .timeout(TIMEOUT).header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json").header("Accept", "application/json, application/problem+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(probe.toString())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 403 && answer.body().contains("mode-not-allowed")) {
+                    return;
+                }
+                boolean unknown = answer.statusCode() == 404 && answer.body().contains("site-not-found");
+                if (!unknown || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("invite-service does not know the demo site " + siteId
+                            + " (probe answered " + answer.statusCode() + ": " + answer.body() + ")");
+                }
+                Thread.sleep(200);
+            }
+        } catch (ClientCredentials.TokenException e) {
+            throw new IllegalStateException("could not probe invite-service: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not probe invite-service at " + inviteService + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for invite-service", e);
+        }
+    }
+
     private static boolean allows(JsonNode config, String origin) {
         JsonNode origins = config.path("allowedOrigins");
         List<String> all = new java.util.ArrayList<>();

@@ -64,10 +64,12 @@ public final class LocalStack implements AutoCloseable {
     static final String SESSION_SERVICE = "session-service";
     static final String CONFIG_SERVICE = "masking-config-service";
     static final String RELAY_GATEWAY = "relay-gateway";
+    /** A second relay-gateway process, started only on demand ({@link #startGatewayReplica}). */
+    static final String RELAY_GATEWAY_REPLICA = "relay-gateway-2";
     static final String DEMO_SITE = "demo-site";
     static final List<String> SERVICES = List.of(SESSION_SERVICE, CONFIG_SERVICE, INVITE_SERVICE, RELAY_GATEWAY);
     static final List<String> NAMES = List.of(POSTGRES, KAFKA, KEYCLOAK, SESSION_SERVICE, CONFIG_SERVICE,
-            INVITE_SERVICE, RELAY_GATEWAY, DEMO_SITE);
+            INVITE_SERVICE, RELAY_GATEWAY, DEMO_SITE, RELAY_GATEWAY_REPLICA);
 
     static final String REALM = "tandem";
     static final String CHAT_PLATFORM_CLIENT = "demo-chat-platform";
@@ -133,6 +135,14 @@ public final class LocalStack implements AutoCloseable {
         return local(ports.gateway());
     }
 
+    /**
+     * The extra gateway replica's address (port 8184, or N+184), whether it runs or not: see
+     * {@link #startGatewayReplica}.
+     */
+    public URI gatewayReplica() {
+        return local(ports.gatewayReplica());
+    }
+
     public URI demoSite() {
         return local(ports.demo());
     }
@@ -185,7 +195,7 @@ public final class LocalStack implements AutoCloseable {
             if (options.freshState()) {
                 state.reset();
             }
-            String realm = RealmTemplate.render(origin(gateway()), origin(demoSite()));
+            String realm = RealmTemplate.render(origin(gateway()), origin(demoSite()), origin(configService()));
             if (state.claim(options.basePort(), realm)) {
                 LOG.log(Level.INFO, "The realm changed since Keycloak imported it: the Keycloak database in {0} was "
                         + "emptied and the realm is imported again", state.keycloak().resolve("data"));
@@ -212,6 +222,9 @@ public final class LocalStack implements AutoCloseable {
                 timed("demo site config", () -> DemoSiteSeed.ensure(configService(), tokenEndpoint(),
                         DemoServer.SITE_ID, origin(demoSite())));
                 startServices(pool, INVITE_SERVICE, RELAY_GATEWAY);
+                timed("demo site known to invite-service", () -> DemoSiteSeed.awaitKnownByInvites(inviteService(),
+                        tokenEndpoint(), CHAT_PLATFORM_CLIENT, CHAT_PLATFORM_SECRET, DemoServer.SITE_ID,
+                        SERVICE_TIMEOUT));
             } finally {
                 pool.shutdownNow();
             }
@@ -386,7 +399,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ChildProcess serviceProcess(String service) {
-        Path jar = serviceJar(service);
+        Path jar = serviceJar(RELAY_GATEWAY_REPLICA.equals(service) ? RELAY_GATEWAY : service);
         List<String> command = List.of(javaHome.resolve("bin/java").toString(),
                 "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString());
         return new ChildProcess(service, command, serviceEnvironment(service), state.work(service),
@@ -424,13 +437,17 @@ public final class LocalStack implements AutoCloseable {
                 // The demo site's configuration is saved through the admin API (DemoSiteSeed), not by Flyway.
                 env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.config()));
                 database(env, "siteconfig", "");
+                env.put("TANDEM_ADMIN_PAGE_KEYCLOAK_URL", origin(keycloak()));
             }
-            case RELAY_GATEWAY -> {
-                env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.gateway()));
+            case RELAY_GATEWAY, RELAY_GATEWAY_REPLICA -> {
+                // The replica differs only in its port (and the address its own console page would use).
+                URI self = RELAY_GATEWAY.equals(service) ? gateway() : gatewayReplica();
+                env.put("QUARKUS_HTTP_PORT", String.valueOf(self.getPort()));
                 env.put("TANDEM_GATEWAY_JWKS_URL", origin(sessionService()) + "/.well-known/jwks.json");
                 env.put("TANDEM_GATEWAY_CONSOLE_KEYCLOAK_URL", origin(keycloak()));
                 env.put("TANDEM_GATEWAY_CONSOLE_SESSIONS_API", origin(sessionService()));
-                env.put("TANDEM_GATEWAY_CONSOLE_PUBLIC_URL", DemoServer.webSocketOrigin(gateway()));
+                env.put("TANDEM_GATEWAY_CONSOLE_INVITES_API", origin(inviteService()));
+                env.put("TANDEM_GATEWAY_CONSOLE_PUBLIC_URL", DemoServer.webSocketOrigin(self));
                 env.put("TANDEM_GATEWAY_ALLOWED_ORIGINS", origins);
                 env.put("TANDEM_GATEWAY_CONSOLE_ORIGINS", origin(gateway()));
                 env.put("TANDEM_GATEWAY_RELAY_SECRET", relaySecret);
@@ -464,9 +481,49 @@ public final class LocalStack implements AutoCloseable {
     // ---- one piece at a time (fault tests) ----------------------------------------------------
 
     /**
+     * Starts a second relay-gateway process ({@code relay-gateway-2}) next to the first and waits until it is
+     * ready; returns its address ({@link #gatewayReplica()}). It runs the same jar with the same settings
+     * and the same relay secret (so the two read each other's frames on {@code tandem.relay}), on its own
+     * port, with a consumer identity of its own (every gateway process joins its own consumer groups and
+     * has its own replica id). Does nothing but return the address when it already runs. Stop it with
+     * {@code stopService("relay-gateway-2")} (graceful: its sockets close with 1001) or
+     * {@code killService("relay-gateway-2")} (a crash); {@link #close} stops it too.
+     */
+    public URI startGatewayReplica() {
+        ChildProcess child = children.get(RELAY_GATEWAY_REPLICA);
+        if (child == null || !child.isAlive()) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.gatewayReplica()));
+            } catch (IOException taken) {
+                throw new PortInUseException(ports.gatewayReplica(), RELAY_GATEWAY_REPLICA);
+            }
+        }
+        startService(RELAY_GATEWAY_REPLICA);
+        return gatewayReplica();
+    }
+
+    /**
+     * Ends one child process at once with SIGKILL, as a crash would (no graceful shutdown: a gateway's
+     * clients see their sockets drop, 1006, instead of a 1001): a service, {@code relay-gateway-2} or
+     * {@code keycloak}. {@link #startService} starts it again.
+     */
+    public void killService(String name) {
+        requireName(name);
+        if (List.of(POSTGRES, KAFKA, DEMO_SITE).contains(name)) {
+            throw new IllegalArgumentException(name + " runs in this JVM and cannot be killed; use stopService");
+        }
+        ChildProcess child = children.get(name);
+        if (child != null) {
+            child.kill();
+        }
+    }
+
+    /**
      * Stops one piece and waits until it is gone: {@code invite-service}, {@code session-service},
-     * {@code masking-config-service}, {@code relay-gateway}, {@code keycloak}, {@code kafka},
-     * {@code postgres} or {@code demo-site}.
+     * {@code masking-config-service}, {@code relay-gateway}, {@code relay-gateway-2}, {@code keycloak},
+     * {@code kafka}, {@code postgres} or {@code demo-site}. Child processes get SIGTERM (a gateway closes its
+     * sockets with 1001), then SIGKILL after 20 s.
      */
     public void stopService(String name) {
         requireName(name);
@@ -559,6 +616,7 @@ public final class LocalStack implements AutoCloseable {
             case SESSION_SERVICE -> ports.session();
             case CONFIG_SERVICE -> ports.config();
             case RELAY_GATEWAY -> ports.gateway();
+            case RELAY_GATEWAY_REPLICA -> ports.gatewayReplica();
             default -> throw new IllegalArgumentException("not a service: " + service);
         };
     }
@@ -588,7 +646,8 @@ public final class LocalStack implements AutoCloseable {
             quietly(DEMO_SITE, () -> stopService(DEMO_SITE));
             List<ChildProcess> services = new ArrayList<>();
             synchronized (children) {
-                for (String name : List.of(RELAY_GATEWAY, INVITE_SERVICE, CONFIG_SERVICE, SESSION_SERVICE)) {
+                for (String name : List.of(RELAY_GATEWAY_REPLICA, RELAY_GATEWAY, INVITE_SERVICE, CONFIG_SERVICE,
+                        SESSION_SERVICE)) {
                     if (children.containsKey(name)) {
                         services.add(children.get(name));
                     }

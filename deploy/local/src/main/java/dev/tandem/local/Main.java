@@ -132,6 +132,7 @@ public final class Main {
         row(out, "Demo brand site", stack.demoSite() + "/");
         row(out, "Chat platform (demo)", stack.demoSite() + "/chat-platform.html");
         row(out, "Agent console", stack.gateway() + "/console/");
+        row(out, "Admin page", stack.configService() + "/admin/");
         row(out, "Keycloak admin console", stack.keycloak() + "/admin/  (user " + LocalStack.KEYCLOAK_ADMIN
                 + ", password " + LocalStack.KEYCLOAK_ADMIN_PASSWORD + ")");
         apiDocs(out, "invite-service", stack.inviteService());
@@ -145,7 +146,7 @@ public final class Main {
         out.println("Demo logins (local demo only; each password is the user name):");
         out.println("  agent1, agent2   role agent         sign in to the agent console");
         out.println("  supervisor1      role supervisor");
-        out.println("  admin1           role tandem-admin  tenant demo");
+        out.println("  admin1           role tandem-admin  tenant demo; sign in to the admin page");
         out.println("  client " + LocalStack.CHAT_PLATFORM_CLIENT + " (client credentials), secret "
                 + LocalStack.CHAT_PLATFORM_SECRET + ": the demo chat platform");
         out.println();

@@ -9,7 +9,7 @@ import java.util.Map;
  */
 record Ports(int invite, int session, int config, int gateway, int demo, int keycloak, int postgres, int kafka) {
 
-    static final int MAX_BASE_PORT = 65535 - 180;
+    static final int MAX_BASE_PORT = 65535 - 184;
 
     static Ports of(int basePort) {
         if (basePort == 0) {
@@ -21,6 +21,14 @@ record Ports(int invite, int session, int config, int gateway, int demo, int key
         }
         return new Ports(basePort + 81, basePort + 82, basePort + 83, basePort + 84, basePort + 90,
                 basePort + 180, basePort + 33, basePort + 92);
+    }
+
+    /**
+     * The extra relay-gateway replica's port ({@link LocalStack#startGatewayReplica}): the gateway's + 100,
+     * so 8184, or N+184. Not reserved at start: the replica is started only on demand.
+     */
+    int gatewayReplica() {
+        return gateway + 100;
     }
 
     /** Every port with the piece that listens on it, in start order. */

@@ -63,9 +63,41 @@ class LocalStackTest {
         assertEquals("http://localhost:20082/.well-known/jwks.json", gateway.get("TANDEM_GATEWAY_JWKS_URL"));
         assertEquals("http://localhost:20180", gateway.get("TANDEM_GATEWAY_CONSOLE_KEYCLOAK_URL"));
         assertEquals("http://localhost:20082", gateway.get("TANDEM_GATEWAY_CONSOLE_SESSIONS_API"));
+        assertEquals("http://localhost:20081", gateway.get("TANDEM_GATEWAY_CONSOLE_INVITES_API"));
         assertEquals("ws://localhost:20084", gateway.get("TANDEM_GATEWAY_CONSOLE_PUBLIC_URL"));
         assertEquals("http://localhost:20090,http://localhost:20084", gateway.get("TANDEM_GATEWAY_ALLOWED_ORIGINS"));
         assertFalse(gateway.containsKey("QUARKUS_DATASOURCE_JDBC_URL"), "the gateway has no database");
+    }
+
+    @Test
+    void theExtraGatewayReplicaIsTheSameGatewayOnItsOwnPortWithTheSameRelaySecret() {
+        LocalStack stack = new LocalStack(new LocalStack.Options(temp, temp.resolve("state"), 20000, false));
+        assertEquals(URI.create("http://localhost:20184"), stack.gatewayReplica());
+        assertEquals(URI.create("http://localhost:8184"),
+                new LocalStack(new LocalStack.Options(temp, temp.resolve("state"), 0, false)).gatewayReplica());
+
+        Map<String, String> first = stack.serviceEnvironment("relay-gateway");
+        Map<String, String> second = stack.serviceEnvironment("relay-gateway-2");
+        assertEquals("20184", second.get("QUARKUS_HTTP_PORT"));
+        assertEquals("ws://localhost:20184", second.get("TANDEM_GATEWAY_CONSOLE_PUBLIC_URL"));
+        assertTrue(first.get("TANDEM_GATEWAY_RELAY_SECRET").length() >= 32);
+        assertEquals(first.get("TANDEM_GATEWAY_RELAY_SECRET"), second.get("TANDEM_GATEWAY_RELAY_SECRET"),
+                "replicas that cannot open each other's relay frames");
+        for (String same : java.util.List.of("TANDEM_GATEWAY_JWKS_URL", "TANDEM_GATEWAY_ALLOWED_ORIGINS",
+                "TANDEM_GATEWAY_CONSOLE_ORIGINS", "KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_OIDC_AUTH_SERVER_URL")) {
+            assertEquals(first.get(same), second.get(same), same);
+        }
+        assertFalse(new LocalStack(new LocalStack.Options(temp, temp.resolve("other"), 20000, false))
+                .serviceEnvironment("relay-gateway").get("TANDEM_GATEWAY_RELAY_SECRET")
+                .equals(first.get("TANDEM_GATEWAY_RELAY_SECRET")), "the secret is per stack, not a constant");
+    }
+
+    @Test
+    void onlyChildProcessesCanBeKilledAndUnknownNamesAreRefused() {
+        LocalStack stack = new LocalStack(new LocalStack.Options(temp, temp.resolve("state"), 20000, false));
+        assertThrows(IllegalArgumentException.class, () -> stack.killService("kafka"));
+        assertThrows(IllegalArgumentException.class, () -> stack.killService("relay-gateway-3"));
+        stack.killService("relay-gateway-2"); // not running: nothing to do
     }
 
     @Test
