@@ -53,7 +53,7 @@ function consoleFakes(req, res, url, body) {
   if (url.pathname === "/api/sessions/ses-1/join-token") {
     return reply(200, { sessionId: "ses-1", code: "123456789", mode: "VIEW_ONLY", siteId: "test-site", joinToken: "agent.jwt.token", expiresAt: "" });
   }
-  if (url.pathname === "/invites/api/sessions/ses-1/mode-requests" || url.pathname === "/api/sessions/ses-1/mode") {
+  if (url.pathname === "/invites/api/mode-requests" || url.pathname === "/api/sessions/ses-1/mode") {
     if (req.method === "OPTIONS") return false;
     consoleCalls.push({ path: url.pathname, authorised, body: body === "" ? null : JSON.parse(body) });
     return url.pathname.endsWith("mode-requests")
@@ -495,7 +495,7 @@ test("the console: Request shared control asks invite-service, the mode follows 
 
     await page.getByTestId("request-shared").click();
     await page.getByTestId("mode-note").getByText("Asked the visitor for shared control\u2026").waitFor();
-    assert.deepEqual(consoleCalls, [{ path: "/invites/api/sessions/ses-1/mode-requests", authorised: true, body: { mode: "SHARED" } }]);
+    assert.deepEqual(consoleCalls, [{ path: "/invites/api/mode-requests", authorised: true, body: { sessionId: "ses-1", mode: "SHARED" } }]);
     assert.equal(await page.getByTestId("session-mode").textContent(), "View only", "nothing changes before the visitor consents");
 
     await deliver(page, [{ t: "mode", mode: "SHARED" }]);

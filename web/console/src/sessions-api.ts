@@ -46,7 +46,7 @@ export class SessionsApi {
    * Resolves with the problem's name on a refusal (`mode-request-pending`, `mode-not-allowed`, ...).
    */
   async requestShared(invitesBase: string, sessionId: string): Promise<string | null> {
-    const response = await this.call("POST", `/api/sessions/${encodeURIComponent(sessionId)}/mode-requests`, { mode: "SHARED" }, invitesBase);
+    const response = await this.call("POST", "/api/mode-requests", { sessionId, mode: "SHARED" }, invitesBase);
     if (response.ok) {
       return null;
     }

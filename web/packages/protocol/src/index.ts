@@ -448,7 +448,7 @@ export interface VisitorInviteView {
   expiresAt: Instant;
 }
 
-/** Answer of `POST /api/sessions/{id}/mode-requests` and `GET /api/visitor/mode-request`. */
+/** Answer of `POST /api/mode-requests` and `GET /api/visitor/mode-request`. */
 export interface ModeRequestView {
   id: string;
   state: string;

@@ -47,7 +47,7 @@ public interface InviteConfig {
         @WithDefault("2m")
         Duration expiry();
 
-        /** How long a chat credential (POST /api/chats/{chatId}/visitor-credential) can be used. */
+        /** How long a chat credential (POST /api/chat-credentials) can be used. */
         @WithDefault("12h")
         Duration chatCredentialLifetime();
 

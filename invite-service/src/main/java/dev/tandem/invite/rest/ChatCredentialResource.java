@@ -18,16 +18,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import dev.tandem.invite.service.Problems;
 import dev.tandem.invite.service.VisitorRequestService;
 import dev.tandem.platform.problem.Problem;
 import io.smallrye.mutiny.Uni;
 
 /** A chat platform issues the credential with which the visitor's page of a chat may ask for help. */
-@Path("/api/chats/{chatId}/visitor-credential")
+@Path("/api/chat-credentials")
 @Tag(name = "Visitor requests", description = "A visitor in a chat asks for co-browsing help")
 @RolesAllowed("chat-platform")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,13 +57,10 @@ public class ChatCredentialResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "cobrowsing-disabled: co-browsing is off for the site",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<RestResponse<ChatCredentialResponse>> issue(@RestPath String chatId,
-            @Valid @NotNull ChatCredentialRequest body, @Context SecurityContext security) {
-        if (chatId == null || !chatId.matches(Dtos.ID)) {
-            return Uni.createFrom().failure(Problems.validation("chatId", Dtos.ID_RULE));
-        }
+    public Uni<RestResponse<ChatCredentialResponse>> issue(@Valid @NotNull ChatCredentialRequest body,
+            @Context SecurityContext security) {
         Caller caller = Caller.of(security);
-        return requests.issueChatCredential(caller.tenant(), chatId, body.siteId())
+        return requests.issueChatCredential(caller.tenant(), body.chatId(), body.siteId())
                 .map(issued -> RestResponse.ResponseBuilder.<ChatCredentialResponse> create(RestResponse.Status.CREATED)
                         .entity(new ChatCredentialResponse(issued.chatId(), issued.siteId(), issued.credential(),
                                 issued.expiresAt()))

@@ -21,7 +21,7 @@ final class Examples {
             {"id": "7d3e8f4a-1c2b-4d5e-8f90-a1b2c3d4e5f6", "state": "PENDING", "mode": "VIEW_ONLY",
              "message": "May I look at the form with you?", "expiresAt": "2026-11-21T10:17:30.123Z"}""";
     static final String CHAT_CREDENTIAL_REQUEST = """
-            {"siteId": "demo-insurer"}""";
+            {"chatId": "chat-7781", "siteId": "demo-insurer"}""";
     static final String CHAT_CREDENTIAL = """
             {"chatId": "chat-45", "siteId": "demo-insurer",
              "credential": "Hk2m9Qx0Zt7pL4bN1cV8sD6fG3jR5wYeU0aI2oP7yT4", "expiresAt": "2026-11-21T22:15:30.123Z"}""";
@@ -44,7 +44,7 @@ final class Examples {
     static final String ACCEPT_REQUEST = """
             {"agentId": "agent2", "mode": "VIEW_ONLY", "agentGroup": "default"}""";
     static final String MODE_REQUEST_BODY = """
-            {"mode": "SHARED"}""";
+            {"sessionId": "5e0c2a1b-3d4e-4f50-8a6b-7c8d9e0f1a2b", "mode": "SHARED"}""";
     static final String MODE_REQUEST = """
             {"id": "6f1e2d3c-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "sessionId": "5e0c2a1b-3d4e-4f50-8a6b-7c8d9e0f1a2b",
              "state": "PENDING", "mode": "SHARED", "createdAt": "2026-11-21T10:25:00.000Z",

@@ -31,7 +31,7 @@ import dev.tandem.platform.problem.Problem;
 import io.smallrye.mutiny.Uni;
 
 /** The session's agent asks the visitor for consent to go from view-only to shared. */
-@Path("/api/sessions/{sessionId}/mode-requests")
+@Path("/api/mode-requests")
 @Tag(name = "Mode changes", description = "Consent to go from view-only to shared (role agent)")
 @RolesAllowed("agent")
 @Produces(MediaType.APPLICATION_JSON)
@@ -58,7 +58,7 @@ public class ModeRequestResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = ModeRequestResponse.class),
                     examples = @ExampleObject(name = "pending", value = Examples.MODE_REQUEST)))
-    @APIResponse(responseCode = "400", description = "validation: mode missing or not SHARED",
+    @APIResponse(responseCode = "400", description = "validation: sessionId missing, mode missing or not SHARED",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "mode-not-allowed; forbidden (not an agent); no-tenant",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -69,10 +69,10 @@ public class ModeRequestResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "410", description = "session-ended",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<RestResponse<ModeRequestResponse>> request(@RestPath String sessionId,
-            @Valid @NotNull ModeRequestBody body, @Context SecurityContext security, @Context UriInfo uri) {
+    public Uni<RestResponse<ModeRequestResponse>> request(@Valid @NotNull ModeRequestBody body,
+            @Context SecurityContext security, @Context UriInfo uri) {
         Caller caller = Caller.of(security);
-        return modeRequests.request(caller.name(), caller.tenant(), sessionId, body.mode()).map(r -> {
+        return modeRequests.request(caller.name(), caller.tenant(), body.sessionId(), body.mode()).map(r -> {
             URI location = uri.getAbsolutePathBuilder().path(r.getId().toString()).build();
             return RestResponse.ResponseBuilder.<ModeRequestResponse> created(location)
                     .entity(ModeRequestResponse.of(r, clock.instant())).build();
@@ -82,17 +82,16 @@ public class ModeRequestResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "Read one of the agent's mode change requests",
-            description = "Only the session's agent; anyone else gets session-not-found.")
+            description = "Only the session's agent; for anyone else it does not exist (mode-request-not-found).")
     @APIResponse(responseCode = "200", description = "The request",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = ModeRequestResponse.class),
                     examples = @ExampleObject(name = "accepted", value = Examples.MODE_REQUEST_ACCEPTED)))
-    @APIResponse(responseCode = "404", description = "session-not-found, mode-request-not-found",
+    @APIResponse(responseCode = "404", description = "mode-request-not-found: unknown, or another agent's or tenant's",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<ModeRequestResponse> get(@RestPath String sessionId, @RestPath String id,
-            @Context SecurityContext security) {
+    public Uni<ModeRequestResponse> get(@RestPath String id, @Context SecurityContext security) {
         Caller caller = Caller.of(security);
-        return modeRequests.find(caller.name(), caller.tenant(), sessionId, id)
+        return modeRequests.find(caller.name(), caller.tenant(), id)
                 .map(r -> ModeRequestResponse.of(r, clock.instant()));
     }
 }

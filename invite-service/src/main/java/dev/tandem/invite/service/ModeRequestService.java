@@ -92,13 +92,13 @@ public class ModeRequestService {
 
     /** One of the agent's own mode requests in its own session. */
     @WithSession
-    public Uni<ModeRequest> find(String agentId, String tenant, String sessionId, String id) {
+    /** One of the agent's requests; another agent's or tenant's is answered as if it did not exist. */
+    public Uni<ModeRequest> find(String agentId, String tenant, String id) {
         UUID uuid = parse(id);
-        return sessions.findById(sessionId)
-                .map(s -> s != null && agentId.equals(s.getAgentId()) && tenant.equals(s.getTenant()) ? s : null)
-                .onItem().ifNull().failWith(Problems::sessionNotFound)
-                .chain(s -> uuid == null ? Uni.createFrom().nullItem() : requests.findById(uuid))
-                .map(r -> r != null && r.getSessionId().equals(sessionId) ? r : null)
+        Uni<ModeRequest> request = uuid == null ? Uni.createFrom().nullItem() : requests.findById(uuid);
+        return request.chain(r -> r == null ? Uni.createFrom().<ModeRequest> nullItem()
+                        : sessions.findById(r.getSessionId()).map(s -> s != null && agentId.equals(s.getAgentId())
+                                && tenant.equals(s.getTenant()) ? r : null))
                 .onItem().ifNull().failWith(Problems::modeRequestNotFound);
     }
 

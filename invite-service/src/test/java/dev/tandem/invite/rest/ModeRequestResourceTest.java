@@ -64,7 +64,7 @@ class ModeRequestResourceTest {
                     .body("state", equalTo("PENDING")).body("mode", equalTo("SHARED"))
                     .body("sessionId", equalTo(s.sessionId()));
             String id = asked.path("id");
-            asked.then().header("Location", endsWith("/api/sessions/" + s.sessionId() + "/mode-requests/" + id));
+            asked.then().header("Location", endsWith("/api/mode-requests/" + id));
             assertEquals(Duration.ofSeconds(60), Duration.between(Instant.parse(asked.path("createdAt")),
                     Instant.parse(asked.path("expiresAt"))), "default invite.mode-requests.expiry");
 
@@ -97,7 +97,7 @@ class ModeRequestResourceTest {
                     .body("type", equalTo(PROBLEMS + "mode-request-not-pending"));
             ModeRequests.visitor("POST", "/decline", s.visitorCredential()).then().statusCode(409);
             given().auth().oauth2(Tokens.agent(s.agentId()))
-                    .when().get("/api/sessions/" + s.sessionId() + "/mode-requests/" + id)
+                    .when().get("/api/mode-requests/" + id)
                     .then().statusCode(200).body("state", equalTo("ACCEPTED"));
             assertEquals(1, topic.received().stream().filter(x -> x.event() instanceof InviteEvent.ModeChangeAnswered
                     && x.event().aggregateId().equals(id)).count());
@@ -128,14 +128,30 @@ class ModeRequestResourceTest {
         Response unknown = ModeRequests.ask(Tokens.agent(s.agentId()), UUID.randomUUID().toString(), "SHARED");
         unknown.then().statusCode(404).contentType("application/problem+json")
                 .body("type", equalTo(PROBLEMS + "session-not-found"));
-        for (String token : List.of(Tokens.agent("agent-other"), Tokens.agent(s.agentId(), Tokens.tenantOf("chat-b")))) {
+        List<String> strangers = List.of(Tokens.agent("agent-other"), Tokens.agent(s.agentId(), Tokens.tenantOf("chat-b")));
+        for (String token : strangers) {
             Response other = ModeRequests.ask(token, s.sessionId(), "SHARED");
             other.then().statusCode(404).body("type", equalTo(PROBLEMS + "session-not-found"));
             assertEquals((String) unknown.path("detail"), other.path("detail"));
-            given().auth().oauth2(token).when().get("/api/sessions/" + s.sessionId() + "/mode-requests/"
-                    + UUID.randomUUID()).then().statusCode(404).body("type", equalTo(PROBLEMS + "session-not-found"));
         }
         assertEquals(0, Db.count("SELECT count(*) FROM mode_request WHERE session_id = ?", s.sessionId()));
+
+        // a request exists only for the agent who made it: others get what an unknown id gets
+        String id = ModeRequests.ask(Tokens.agent(s.agentId()), s.sessionId(), "SHARED").then().statusCode(201)
+                .extract().path("id");
+        Response unknownRequest = given().auth().oauth2(Tokens.agent(s.agentId()))
+                .when().get("/api/mode-requests/" + UUID.randomUUID());
+        unknownRequest.then().statusCode(404).contentType("application/problem+json")
+                .body("type", equalTo(PROBLEMS + "mode-request-not-found"));
+        for (String token : strangers) {
+            Response other = given().auth().oauth2(token).when().get("/api/mode-requests/" + id);
+            other.then().statusCode(404).body("type", equalTo(PROBLEMS + "mode-request-not-found"));
+            assertEquals((String) unknownRequest.path("detail"), other.path("detail"));
+        }
+        given().auth().oauth2(Tokens.agent(s.agentId())).when().get("/api/mode-requests/not-a-uuid")
+                .then().statusCode(404).body("type", equalTo(PROBLEMS + "mode-request-not-found"));
+        given().auth().oauth2(Tokens.agent(s.agentId())).when().get("/api/mode-requests/" + id)
+                .then().statusCode(200).body("id", equalTo(id));
     }
 
     @Test
@@ -145,6 +161,9 @@ class ModeRequestResourceTest {
                 .body("errors.field", hasItem("mode"));
         ModeRequests.ask(Tokens.agent(s.agentId()), s.sessionId(), "READ_WRITE").then().statusCode(400)
                 .body("errors.field", hasItem("mode"));
+        given().auth().oauth2(Tokens.agent(s.agentId())).contentType(ContentType.JSON).body(Map.of("mode", "SHARED"))
+                .when().post("/api/mode-requests").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("sessionId"));
 
         String site = "viewonly-" + UUID.randomUUID();
         Sites.put(site, Tokens.TENANT_A, true, Sites.BOTH_MODES);
@@ -190,8 +209,9 @@ class ModeRequestResourceTest {
     @Test
     void whoMayCallWhat() {
         LiveSession s = ModeRequests.liveSession(json, Sites.SITE_A);
-        String path = "/api/sessions/" + s.sessionId() + "/mode-requests";
-        given().contentType(ContentType.JSON).body(Map.of("mode", "SHARED")).when().post(path).then().statusCode(401)
+        String path = "/api/mode-requests";
+        given().contentType(ContentType.JSON).body(Map.of("sessionId", s.sessionId(), "mode", "SHARED")).when().post(path)
+                .then().statusCode(401)
                 .contentType("application/problem+json");
         given().when().get(path + "/" + UUID.randomUUID()).then().statusCode(401);
         for (String token : List.of(Tokens.chatPlatform("chat-a"), Tokens.admin(), Tokens.supervisor())) {

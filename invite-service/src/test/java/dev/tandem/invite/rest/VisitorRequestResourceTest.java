@@ -3,6 +3,7 @@ package dev.tandem.invite.rest;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -221,8 +222,8 @@ class VisitorRequestResourceTest {
         Requests.issue(PLATFORM, "bad chat", Sites.SITE_A).then().statusCode(400)
                 .body("errors.field", hasItem("chatId"));
         given().auth().oauth2(Tokens.chatPlatform(PLATFORM)).contentType(ContentType.JSON).body(Map.of())
-                .when().post("/api/chats/c1/visitor-credential").then().statusCode(400)
-                .body("errors.field", hasItem("siteId"));
+                .when().post("/api/chat-credentials").then().statusCode(400)
+                .body("errors.field", hasItems("chatId", "siteId"));
     }
 
     @Test
@@ -253,8 +254,8 @@ class VisitorRequestResourceTest {
     @Test
     void whoMayCallWhat() {
         String id = Requests.create().path("id");
-        String chatPath = "/api/chats/" + Requests.newChat() + "/visitor-credential";
-        Map<String, Object> site = Map.of("siteId", Sites.SITE_A);
+        String chatPath = "/api/chat-credentials";
+        Map<String, Object> site = Map.of("chatId", Requests.newChat(), "siteId", Sites.SITE_A);
         // anonymous
         given().contentType(ContentType.JSON).body(site).when().post(chatPath).then().statusCode(401)
                 .contentType("application/problem+json");

@@ -33,8 +33,9 @@ public final class ModeRequests {
     }
 
     public static Response ask(String token, String sessionId, Object mode) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("mode", mode))
-                .when().post("/api/sessions/" + sessionId + "/mode-requests");
+        return given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("sessionId", sessionId, "mode", mode))
+                .when().post("/api/mode-requests");
     }
 
     public static Response visitor(String method, String path, String credential) {

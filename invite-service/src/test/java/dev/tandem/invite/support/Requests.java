@@ -22,8 +22,8 @@ public final class Requests {
 
     public static Response issue(String client, String chatId, String siteId) {
         return given().auth().oauth2(Tokens.chatPlatform(client)).contentType(ContentType.JSON)
-                .body(Map.of("siteId", siteId))
-                .when().post("/api/chats/" + chatId + "/visitor-credential");
+                .body(Map.of("chatId", chatId, "siteId", siteId))
+                .when().post("/api/chat-credentials");
     }
 
     /** A chat credential of chat platform "chat-a" for a new chat on its site. */
