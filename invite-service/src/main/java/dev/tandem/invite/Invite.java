@@ -8,7 +8,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import dev.tandem.contracts.Mode;
@@ -21,13 +20,7 @@ import dev.tandem.invite.domain.InviteLifecycle;
  */
 @Entity
 @Table(name = "invite")
-public class Invite {
-
-    @Id
-    private UUID id;
-
-    @Column(nullable = false, updatable = false)
-    private String tenant;
+public class Invite extends AwaitingAnswer {
 
     @Column(name = "agent_id", nullable = false, updatable = false)
     private String agentId;
@@ -48,22 +41,8 @@ public class Invite {
     @Column(name = "agent_group", nullable = false, updatable = false)
     private String agentGroup;
 
-    @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
-    private InviteState state;
-
     @Column(name = "credential_hash", nullable = false, updatable = false)
     private String credentialHash;
-
-    @Column(name = "created_at", nullable = false, updatable = false)
-    private Instant createdAt;
-
-    @Column(name = "expires_at", nullable = false, updatable = false)
-    private Instant expiresAt;
-
-    /** When it left PENDING (answered or expired); null while pending. */
-    @Column(name = "closed_at")
-    private Instant closedAt;
 
     protected Invite() {
         // for Hibernate
@@ -73,8 +52,7 @@ public class Invite {
     public static Invite open(UUID id, String tenant, String agentId, String agentGroup, String chatId,
             String siteId, Mode mode, String message, String credentialHash, Instant now, Duration expiry) {
         Invite invite = new Invite();
-        invite.id = id;
-        invite.tenant = tenant;
+        invite.startPending(id, tenant, now, expiry);
         invite.agentId = agentId;
         invite.agentGroup = agentGroup;
         invite.chatId = chatId;
@@ -82,37 +60,7 @@ public class Invite {
         invite.mode = mode;
         invite.message = message;
         invite.credentialHash = credentialHash;
-        invite.createdAt = now;
-        invite.expiresAt = InviteLifecycle.expiresAt(now, expiry);
-        invite.state = InviteState.PENDING;
         return invite;
-    }
-
-    /** The state at {@code now}: a pending invite past its expiry is EXPIRED even before the sweeper ran. */
-    public InviteState stateAt(Instant now) {
-        return InviteLifecycle.stateAt(state, expiresAt, now);
-    }
-
-    /** Records the visitor's answer; throws {@code InviteNotPendingException} (changing nothing) when too late. */
-    public void answer(InviteLifecycle.Answer answer, Instant now) {
-        InviteState next = InviteLifecycle.answer(state, expiresAt, now, answer);
-        state = next;
-        closedAt = now;
-    }
-
-    /** Records that nobody answered in time. */
-    public void expire(Instant now) {
-        InviteState next = InviteLifecycle.expire(state, expiresAt, now);
-        state = next;
-        closedAt = now;
-    }
-
-    public UUID getId() {
-        return id;
-    }
-
-    public String getTenant() {
-        return tenant;
     }
 
     public String getAgentId() {
@@ -141,23 +89,8 @@ public class Invite {
     }
 
     /** The stored state; callers showing it to someone want {@link #stateAt(Instant)}. */
-    public InviteState getState() {
-        return state;
-    }
 
     public String getCredentialHash() {
         return credentialHash;
-    }
-
-    public Instant getCreatedAt() {
-        return createdAt;
-    }
-
-    public Instant getExpiresAt() {
-        return expiresAt;
-    }
-
-    public Instant getClosedAt() {
-        return closedAt;
     }
 }

@@ -8,7 +8,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import dev.tandem.contracts.Mode;
@@ -22,23 +21,13 @@ import dev.tandem.invite.domain.InviteLifecycle;
  */
 @Entity
 @Table(name = "visitor_request")
-public class VisitorRequest {
-
-    @Id
-    private UUID id;
-
-    @Column(nullable = false, updatable = false)
-    private String tenant;
+public class VisitorRequest extends AwaitingAnswer {
 
     @Column(name = "chat_id", nullable = false, updatable = false)
     private String chatId;
 
     @Column(name = "site_id", nullable = false, updatable = false)
     private String siteId;
-
-    @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
-    private InviteState state;
 
     @Column(name = "credential_hash", nullable = false, updatable = false)
     private String credentialHash;
@@ -52,15 +41,6 @@ public class VisitorRequest {
     @Enumerated(EnumType.STRING)
     private Mode mode;
 
-    @Column(name = "created_at", nullable = false, updatable = false)
-    private Instant createdAt;
-
-    @Column(name = "expires_at", nullable = false, updatable = false)
-    private Instant expiresAt;
-
-    @Column(name = "closed_at")
-    private Instant closedAt;
-
     protected VisitorRequest() {
         // for Hibernate
     }
@@ -68,41 +48,19 @@ public class VisitorRequest {
     public static VisitorRequest open(UUID id, String tenant, String chatId, String siteId, String credentialHash,
             Instant now, Duration expiry) {
         VisitorRequest request = new VisitorRequest();
-        request.id = id;
-        request.tenant = tenant;
+        request.startPending(id, tenant, now, expiry);
         request.chatId = chatId;
         request.siteId = siteId;
         request.credentialHash = credentialHash;
-        request.createdAt = now;
-        request.expiresAt = InviteLifecycle.expiresAt(now, expiry);
-        request.state = InviteState.PENDING;
         return request;
-    }
-
-    public InviteState stateAt(Instant now) {
-        return InviteLifecycle.stateAt(state, expiresAt, now);
     }
 
     /** An agent picks it up; throws {@code InviteNotPendingException} (changing nothing) when too late. */
     public void accept(String agentId, String agentGroup, Mode mode, Instant now) {
-        state = InviteLifecycle.answer(state, expiresAt, now, InviteLifecycle.Answer.ACCEPT);
+        answer(InviteLifecycle.Answer.ACCEPT, now);
         this.agentId = agentId;
         this.agentGroup = agentGroup;
         this.mode = mode;
-        closedAt = now;
-    }
-
-    public void expire(Instant now) {
-        state = InviteLifecycle.expire(state, expiresAt, now);
-        closedAt = now;
-    }
-
-    public UUID getId() {
-        return id;
-    }
-
-    public String getTenant() {
-        return tenant;
     }
 
     public String getChatId() {
@@ -111,10 +69,6 @@ public class VisitorRequest {
 
     public String getSiteId() {
         return siteId;
-    }
-
-    public InviteState getState() {
-        return state;
     }
 
     public String getCredentialHash() {
@@ -131,17 +85,5 @@ public class VisitorRequest {
 
     public Mode getMode() {
         return mode;
-    }
-
-    public Instant getCreatedAt() {
-        return createdAt;
-    }
-
-    public Instant getExpiresAt() {
-        return expiresAt;
-    }
-
-    public Instant getClosedAt() {
-        return closedAt;
     }
 }
