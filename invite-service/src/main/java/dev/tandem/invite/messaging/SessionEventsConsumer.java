@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.tandem.platform.messaging.EventReader;
 import dev.tandem.contracts.SessionEvent;
 import dev.tandem.invite.service.SessionProjection;
 import io.smallrye.mutiny.Uni;

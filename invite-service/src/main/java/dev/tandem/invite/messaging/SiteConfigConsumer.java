@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.tandem.platform.messaging.EventReader;
 import dev.tandem.contracts.SiteConfig;
 import dev.tandem.invite.service.SiteDirectory;
 import io.quarkus.logging.Log;

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.tandem.platform.messaging.EventReader;
 import dev.tandem.contracts.ChatEvent;
 import dev.tandem.session.service.SessionService;
 import io.smallrye.mutiny.Uni;
@@ -17,19 +18,19 @@ public class ChatEventsConsumer {
 
     static final String CHANNEL = "chat-events";
 
-    private final EventParser parser;
+    private final EventReader reader;
     private final SessionService sessions;
     private final Retries retries;
 
-    public ChatEventsConsumer(EventParser parser, SessionService sessions, Retries retries) {
-        this.parser = parser;
+    public ChatEventsConsumer(EventReader reader, SessionService sessions, Retries retries) {
+        this.reader = reader;
         this.sessions = sessions;
         this.retries = retries;
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(String payload) {
-        return parser.parse(payload, ChatEvent.class, CHANNEL)
+        return reader.read(payload, ChatEvent.class, CHANNEL)
                 .map(event -> switch (event) {
                     case ChatEvent.ChatEnded ended -> retries.apply("ending the sessions of chat " + ended.aggregateId(),
                             () -> sessions.endChat(ended.id(), ended.aggregateId(), null), e -> false);

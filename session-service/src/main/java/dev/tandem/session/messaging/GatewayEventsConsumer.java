@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.tandem.platform.messaging.EventReader;
 import dev.tandem.contracts.GatewayEvent;
 import dev.tandem.contracts.SessionEvent;
 import dev.tandem.session.service.SessionService;
@@ -21,19 +22,19 @@ public class GatewayEventsConsumer {
 
     static final String CHANNEL = "gateway-events";
 
-    private final EventParser parser;
+    private final EventReader reader;
     private final SessionService sessions;
     private final Retries retries;
 
-    public GatewayEventsConsumer(EventParser parser, SessionService sessions, Retries retries) {
-        this.parser = parser;
+    public GatewayEventsConsumer(EventReader reader, SessionService sessions, Retries retries) {
+        this.reader = reader;
         this.sessions = sessions;
         this.retries = retries;
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(String payload) {
-        return parser.parse(payload, GatewayEvent.class, CHANNEL)
+        return reader.read(payload, GatewayEvent.class, CHANNEL)
                 .filter(GatewayEventsConsumer::wellFormed)
                 .map(event -> {
                     UUID sessionId = sessionId(event);

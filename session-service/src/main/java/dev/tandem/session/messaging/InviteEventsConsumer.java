@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import dev.tandem.platform.messaging.EventReader;
 import dev.tandem.contracts.InviteEvent;
 import dev.tandem.contracts.InviteEvent.InviteAccepted;
 import dev.tandem.contracts.InviteEvent.ModeChangeAnswered;
@@ -28,19 +29,19 @@ public class InviteEventsConsumer {
 
     static final String CHANNEL = "invite-events";
 
-    private final EventParser parser;
+    private final EventReader reader;
     private final SessionService sessions;
     private final Retries retries;
 
-    public InviteEventsConsumer(EventParser parser, SessionService sessions, Retries retries) {
-        this.parser = parser;
+    public InviteEventsConsumer(EventReader reader, SessionService sessions, Retries retries) {
+        this.reader = reader;
         this.sessions = sessions;
         this.retries = retries;
     }
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(String payload) {
-        return parser.parse(payload, InviteEvent.class, CHANNEL)
+        return reader.read(payload, InviteEvent.class, CHANNEL)
                 .map(this::apply)
                 .orElseGet(() -> Uni.createFrom().voidItem());
     }
