@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 import type { NodeId } from "@tandem/protocol";
 import { buildCsp } from "./csp.js";
 import { HTML_NS, namespaceOf, planAttribute, planElement, sanitizeStyleText } from "./sanitize.js";
-import { pageOrigin } from "./urls.js";
+import { pageUrls, type PageUrls } from "./urls.js";
 
 export class ReplicaError extends Error {
   constructor(message: string) {
@@ -65,7 +65,8 @@ export class Replica {
   private readonly inert = new WeakSet<Node>();
   /** Ids the visitor sent inside something dropped: known, but nothing is rendered for them. */
   private readonly hidden = new Set<NodeId>();
-  private readonly base: string;
+  /** The page's address and the origins its resources may come from (sanitiser and CSP alike). */
+  private readonly base: PageUrls;
   readonly snapshotId: number;
   /** The snapshot's window scroll, applied again once the whole snapshot has arrived. */
   private scrollAtSnapshot: Json | null = null;
@@ -79,13 +80,17 @@ export class Replica {
     private readonly win: Window,
     url: string,
     snapshotId: number,
+    allowedOrigins: readonly string[] | undefined,
   ) {
-    this.base = url;
+    this.base = pageUrls(url, allowedOrigins);
     this.snapshotId = snapshotId;
   }
 
-  /** Rebuilds a snapshot into the (fresh, sandboxed) iframe. */
-  static build(iframe: HTMLIFrameElement, snapshot: Json): Replica {
+  /**
+   * Rebuilds a snapshot into the (fresh, sandboxed) iframe. Resources may come only from
+   * `allowedOrigins` (the site's, from a trusted source) or, without them, from the page's own origin.
+   */
+  static build(iframe: HTMLIFrameElement, snapshot: Json, allowedOrigins?: readonly string[]): Replica {
     const doc = iframe.contentDocument;
     const win = iframe.contentWindow;
     if (doc === null || win === null) {
@@ -95,7 +100,7 @@ export class Replica {
     if (typeof url !== "string" || typeof snapshotId !== "number" || !isJson(root) || root["type"] !== 9) {
       throw new ReplicaError("bad snapshot");
     }
-    const replica = new Replica(doc, win, url, snapshotId);
+    const replica = new Replica(doc, win, url, snapshotId, allowedOrigins);
     replica.buildDocument(root);
     if (isJson(scroll)) {
       replica.scrollAtSnapshot = scroll;
@@ -115,8 +120,8 @@ export class Replica {
     doc.write(hasDoctype ? "<!DOCTYPE html><html><head></head><body></body></html>" : "<html><head></head><body></body></html>");
     doc.close();
     // The policy goes in before anything from the page can ask for a resource.
-    const origin = pageOrigin(this.base);
-    doc.head.append(...this.policyElements(origin));
+    const origins = [...this.base.origins];
+    doc.head.append(...this.policyElements(origins));
     this.register(nodeId(root["id"]), doc);
     this.adopt(doc, root["adopted"]);
 
@@ -140,7 +145,7 @@ export class Replica {
           head = doc.createElement("head");
           built.prepend(head);
         }
-        head.prepend(...this.policyElements(origin));
+        head.prepend(...this.policyElements(origins));
         doc.replaceChild(doc.adoptNode(built), doc.documentElement);
       } else if (built.nodeType === 8) {
         doc.appendChild(doc.adoptNode(built));
@@ -238,10 +243,10 @@ export class Replica {
     }
   }
 
-  private policyElements(origin: string | null): HTMLElement[] {
+  private policyElements(origins: readonly string[]): HTMLElement[] {
     const csp = this.doc.createElement("meta");
     csp.setAttribute("http-equiv", "Content-Security-Policy");
-    csp.setAttribute("content", buildCsp(origin));
+    csp.setAttribute("content", buildCsp(origins));
     const referrer = this.doc.createElement("meta");
     referrer.setAttribute("name", "referrer");
     referrer.setAttribute("content", "no-referrer");
