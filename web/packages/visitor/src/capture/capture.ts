@@ -12,6 +12,7 @@ import { InteractionTracker } from "./interactions.js";
 import { MaskingPolicy } from "./masking.js";
 import { Mirror } from "./mirror.js";
 import { MutationTracker } from "./mutations.js";
+import { onShadowAttached, patchPrototypes } from "./hooks.js";
 import { frameDocument, type SerializeContext } from "./serialize.js";
 import { SheetWatcher } from "./sheets.js";
 import { writeSnapshot, type SnapshotJob } from "./snapshot-writer.js";
@@ -39,6 +40,7 @@ export class Capture {
   private job: SnapshotJob | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
   private readonly frameLoads = new WeakSet<Document>();
+  private unhook: (() => void) | null = null;
 
   constructor(private readonly options: CaptureOptions) {
     this.doc = options.win.document;
@@ -73,6 +75,8 @@ export class Capture {
     }
     this.running = true;
     this.ctx.policy.notePasswordFields(this.doc);
+    patchPrototypes(this.options.win);
+    this.unhook = onShadowAttached((host) => this.mutations.noteShadow(host));
     this.sheets.start(this.options.win);
     this.mutations.start();
     this.interactions.start();
@@ -165,6 +169,8 @@ export class Capture {
       clearInterval(this.poll);
       this.poll = null;
     }
+    this.unhook?.();
+    this.unhook = null;
     this.mutations.stop();
     this.interactions.stop();
     this.sheets.stop();
@@ -180,6 +186,9 @@ export class Capture {
     }
     if (isDocument(root) && root !== this.doc) {
       this.ctx.policy.notePasswordFields(root);
+      if (root.defaultView !== null) {
+        patchPrototypes(root.defaultView);
+      }
       this.watchFrameLoads(root);
     }
     if (root === this.doc) {

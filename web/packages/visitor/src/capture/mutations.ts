@@ -10,6 +10,7 @@ import { isElement } from "./dom.js";
 import { FrameScheduler } from "../frame-scheduler.js";
 import { guard } from "../guard.js";
 import type { Visibility } from "./masking.js";
+import { shadowRootOf } from "./hooks.js";
 import { isSkipped, serializeNode, TOP_LAYER_ATTRIBUTE, topLayerState, type SerializeContext } from "./serialize.js";
 
 export interface MutationBatch {
@@ -78,6 +79,8 @@ export class MutationTracker {
   private readonly forced = new Set<Element>();
   /** Elements whose top-layer state may have changed (a dialog opened, a popover toggled). */
   private readonly topLayer = new Set<Element>();
+  /** Hosts that got a shadow root since the last flush. */
+  private readonly shadows = new Set<Element>();
 
   constructor(
     private readonly doc: Document,
@@ -134,6 +137,12 @@ export class MutationTracker {
     }
   }
 
+  /** A shadow root was attached to `host`: it goes out as an add (a type 11 first child). */
+  noteShadow(host: Element): void {
+    this.shadows.add(host);
+    this.scheduler.request();
+  }
+
   /** A dialog or popover may have entered or left the top layer. */
   noteTopLayer(el: Element): void {
     this.topLayer.add(el);
@@ -186,7 +195,7 @@ export class MutationTracker {
     const records = this.pending.concat(this.observing ? this.observer.takeRecords() : []);
     this.pending = [];
     const batch =
-      records.length === 0 && this.forced.size === 0 && this.topLayer.size === 0
+      records.length === 0 && this.forced.size === 0 && this.topLayer.size === 0 && this.shadows.size === 0
         ? { adds: [], removes: [], attrs: [], texts: [] }
         : this.process(records);
     const css = this.sheetChanges?.take();
@@ -259,6 +268,17 @@ export class MutationTracker {
     for (const node of additions) {
       this.addNode(node, batch);
     }
+    for (const host of this.shadows) {
+      const root = shadowRootOf(host);
+      const hostId = mirror.idOf(host);
+      if (root !== null && hostId !== undefined && !mirror.has(root) && host.isConnected && this.ctx.visibility.get(host) !== "blocked" && !policy.isInsideBlocked(host)) {
+        const node = serializeNode(root, this.ctx, policy.isMaskedContext(root));
+        if (node !== null) {
+          batch.adds.push({ parentId: hostId, nextId: null, node });
+        }
+      }
+    }
+    this.shadows.clear();
 
     const attrs = new Map<string, AttributeChange>();
     const texts = new Map<NodeId, TextChange>();

@@ -4,6 +4,7 @@
  */
 import type { SerializedDocument, SerializedElement, SerializedNode, SerializedShadowRoot } from "@tandem/protocol";
 import { isElement, isInput, isOption, isShadowRoot } from "./dom.js";
+import { shadowRootOf } from "./hooks.js";
 import type { Mirror } from "./mirror.js";
 import type { MaskingPolicy, Visibility } from "./masking.js";
 
@@ -58,10 +59,9 @@ export function frameDocument(el: Element): Document | null {
   }
 }
 
-/** An open shadow root the tag may follow. */
+/** A shadow root the tag may follow: open, or closed but attached after the tag loaded. */
 export function openShadowRoot(el: Element): ShadowRoot | null {
-  const root = el.shadowRoot;
-  return root !== null && root.mode === "open" ? root : null;
+  return shadowRootOf(el);
 }
 
 /**
