@@ -22,6 +22,9 @@ export class ReplicaError extends Error {
 }
 
 const MAX_DEPTH = 1_000;
+/** The only pictures a canvas takes: base64 PNG or WebP, of bounded size. */
+const CANVAS_DATA = /^data:image\/(png|webp);base64,([A-Za-z0-9+/]*={0,2})$/;
+const MAX_CANVAS_CHARS = 512 * 1024;
 
 function isJson(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -74,6 +77,7 @@ export class Replica {
   private pendingFrames: Array<{ frame: HTMLIFrameElement; wire: Json }> = [];
   private readonly topLayer = new Set<Element>();
   private readonly pseudo = { hover: [] as Element[], focus: [] as Element[] };
+  private readonly canvasTurns = new WeakMap<HTMLCanvasElement, number>();
 
   private constructor(
     private readonly doc: Document,
@@ -565,6 +569,7 @@ export class Replica {
       (node as CharacterData).data = isStyleElement(node.parentNode) ? sanitizeStyleText(value, this.base) : value;
     }
     this.applySheets(frame["sheets"], frame["adopted"]);
+    this.applyCanvas(frame["canvas"]);
     this.settle();
     if (frame["hover"] !== undefined) {
       this.setPseudo("hover", frame["hover"]);
@@ -610,6 +615,47 @@ export class Replica {
         }
         this.adopt(node as Document | ShadowRoot, change["sheets"]);
       }
+    }
+  }
+
+  /**
+   * Canvas pictures: drawn into the rebuilt `<canvas>`, decoded from the wire's bytes (never loaded
+   * as a URL). Only base64 PNG or WebP is taken; anything else, or a non-canvas id, is ignored.
+   */
+  private applyCanvas(bitmaps: unknown): void {
+    if (!Array.isArray(bitmaps)) {
+      return;
+    }
+    for (const bitmap of bitmaps as unknown[]) {
+      if (!isJson(bitmap) || typeof bitmap["data"] !== "string") {
+        continue;
+      }
+      const node = this.lookup(bitmap["id"]);
+      const match = CANVAS_DATA.exec(bitmap["data"]);
+      if (node === undefined || !isHtml(node, "canvas") || this.inert.has(node) || match === null || bitmap["data"].length > MAX_CANVAS_CHARS) {
+        continue;
+      }
+      const canvas = node as HTMLCanvasElement;
+      const turn = (this.canvasTurns.get(canvas) ?? 0) + 1;
+      this.canvasTurns.set(canvas, turn);
+      let bytes: Uint8Array;
+      try {
+        bytes = Uint8Array.from(atob(match[2] as string), (c) => c.charCodeAt(0));
+      } catch {
+        continue;
+      }
+      void createImageBitmap(new Blob([bytes as BlobPart], { type: `image/${match[1]}` })).then(
+        (image) => {
+          // A later picture may have been decoded first: only the newest is drawn.
+          if (this.canvasTurns.get(canvas) === turn) {
+            const context = canvas.getContext("2d");
+            context?.clearRect(0, 0, canvas.width, canvas.height);
+            context?.drawImage(image, 0, 0, canvas.width, canvas.height);
+          }
+          image.close();
+        },
+        () => undefined,
+      );
     }
   }
 

@@ -5,7 +5,7 @@
  * A node that is moved is removed and added again with a new id. An element whose visibility
  * changes (say a `.secret` class is added) is sent again whole, so that masking follows the page.
  */
-import type { AdoptedChange, AttributeChange, MutationAdd, NodeId, StyleSheetChange, TextChange } from "@tandem/protocol";
+import type { AdoptedChange, AttributeChange, CanvasBitmap, MutationAdd, NodeId, StyleSheetChange, TextChange } from "@tandem/protocol";
 import { isElement } from "./dom.js";
 import { FrameScheduler } from "../frame-scheduler.js";
 import { guard } from "../guard.js";
@@ -20,6 +20,7 @@ export interface MutationBatch {
   texts: TextChange[];
   sheets?: StyleSheetChange[];
   adopted?: AdoptedChange[];
+  canvas?: CanvasBitmap[];
 }
 
 /** CSSOM changes the DOM does not show; collected by the sheet watcher, sent with the next batch. */
@@ -75,6 +76,8 @@ export class MutationTracker {
   private held = false;
   private addedWhileHeld = new WeakSet<Node>();
   sheetChanges: SheetChanges | null = null;
+  /** Canvas pictures that changed, sent with the next batch. */
+  canvasChanges: { take(): CanvasBitmap[] } | null = null;
   /** Elements to send again whole (a shadow root attached, a frame loaded). */
   private readonly forced = new Set<Element>();
   /** Elements whose top-layer state may have changed (a dialog opened, a popover toggled). */
@@ -205,7 +208,11 @@ export class MutationTracker {
     if (css !== undefined && css.adopted.length > 0) {
       batch.adopted = css.adopted;
     }
-    if (batch.adds.length + batch.removes.length + batch.attrs.length + batch.texts.length + (css?.sheets.length ?? 0) + (css?.adopted.length ?? 0) > 0) {
+    const canvas = this.canvasChanges?.take() ?? [];
+    if (canvas.length > 0) {
+      batch.canvas = canvas;
+    }
+    if (batch.adds.length + batch.removes.length + batch.attrs.length + batch.texts.length + (css?.sheets.length ?? 0) + (css?.adopted.length ?? 0) + canvas.length > 0) {
       this.sink(batch);
     }
   }

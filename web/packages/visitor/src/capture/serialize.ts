@@ -28,6 +28,8 @@ export interface SerializeContext {
   readonly onRoot?: (root: Document | ShadowRoot) => void;
   /** CSS text of a `<style>` sheet changed through the CSSOM, or of an adopted sheet. */
   readonly sheets?: SheetReader;
+  /** Called for every `<canvas>` sent unmasked (its picture may follow). */
+  readonly onCanvas?: (el: Element) => void;
 }
 
 export interface SheetReader {
@@ -194,6 +196,9 @@ function serializeElement(el: Element, ctx: SerializeContext, maskedContext: boo
   const node: SerializedElement = { id, type: 1, tag, attrs, children: [] };
   if (ns !== undefined) {
     node.ns = ns;
+  }
+  if (tag === "canvas" && !masked) {
+    ctx.onCanvas?.(el);
   }
   if (tag === "style") {
     const css = ctx.sheets?.styleText(el, masked);
