@@ -20,7 +20,7 @@ before(async () => {
         export { luhnValid, scrubText, PLACEHOLDER } from "./packages/visitor/src/capture/detectors.ts";
         export { parseSiteConfig } from "./packages/visitor/src/site-config.ts";
         export { validateOptions } from "./packages/visitor/src/tandem.ts";
-        export { safeUrl, safeSrcset, rewriteCss, pageOrigin } from "./packages/agent/src/urls.ts";
+        export { safeUrl, safeSrcset, rewriteCss, pageOrigin, pageUrls } from "./packages/agent/src/urls.ts";
         export { planAttribute, planElement, HTML_NS, SVG_NS } from "./packages/agent/src/sanitize.ts";
         export { buildCsp } from "./packages/agent/src/csp.ts";
       `,
@@ -104,8 +104,42 @@ test("URL policy: only http(s), data: images, and same-document references", () 
   assert.equal(m.safeSrcset("a.png 1x, javascript:x 2x, /b.png 3x", base), "https://shop.example/a/a.png 1x, https://shop.example/b.png 3x");
   assert.equal(
     m.rewriteCss("a{background:url(x.png)} b{background:url('javascript:alert(1)')} @import \"s.css\";", base),
-    'a{background:url("https://shop.example/a/x.png")} b{background:url("about:invalid")} @import url("https://shop.example/a/s.css");',
+    'a{background:url("https://shop.example/a/x.png")} b{background:none} @import "https://shop.example/a/s.css";',
   );
+  // Another host is not fetched, however a sheet spells the URL; allowed origins can be given.
+  const other = "https://elsewhere.example/x.png";
+  for (const css of [
+    `a{background:url(${other})}`,
+    `a{background:URL( '${other}' )}`,
+    `a{background:u\\72l(${other})}`,
+    `a{background:\\75 rl("${other}")}`,
+    `a{background:url( "${other}" /* c */ )}`,
+    `a{background:image-set("${other}" 1x, url(${other}) 2x)}`,
+    `a{background:-webkit-image-set('${other}' 1x)}`,
+    `@import "${other}";`,
+    `@\\69mport '${other}';`,
+    `@import url(${other}) screen;`,
+    `@font-face{src:url(${other}) format("woff2")}`,
+    `a{background:url("https://elsewh\\65re.example/x.png")}`,
+    `a{background:src("${other}")}`,
+  ]) {
+    const out = m.rewriteCss(css, base);
+    assert.doesNotMatch(out, /elsewhere|elsewh\\/, css);
+    assert.match(out, /none/, css);
+  }
+  assert.equal(m.rewriteCss('a{content:"url(x)"} b{font-family:"A"}', base), 'a{content:"url(x)"} b{font-family:"A"}');
+  assert.equal(m.rewriteCss("a{b:image-set(url(x.png) 1x type('image/png'))}", base), 'a{b:image-set(url("https://shop.example/a/x.png") 1x type(\'image/png\'))}');
+  const cdn = m.pageUrls(base, ["https://shop.example", "https://elsewhere.example"]);
+  assert.equal(m.rewriteCss(`a{background:url(${other})}`, cdn), `a{background:url("${other}")}`);
+  assert.equal(m.safeUrl(other, base, "image"), null);
+  assert.equal(m.safeUrl(other, cdn, "image"), other);
+  assert.equal(m.safeUrl(other, base, "link"), other, "a link's target is kept as data, never fetched");
+  assert.equal(m.safeSrcset(`${other} 1x, b.png 2x`, base), "https://shop.example/a/b.png 2x");
+  assert.deepEqual(m.planAttribute({ localName: "rect", namespaceURI: m.SVG_NS }, "filter", `url(${other}#f)`, base), {
+    name: "filter",
+    ns: null,
+    value: "none",
+  });
   assert.equal(m.pageOrigin(base), "https://shop.example");
   assert.equal(m.pageOrigin("file:///x"), null);
 });

@@ -1,10 +1,12 @@
 /**
  * The Content-Security-Policy put first into the rebuilt page's head: no script at all, and
- * resources only from the visitor page's own origin, plus data: images.
+ * resources only from the allowed origins (by default the visitor page's own), plus data: images.
+ * The sanitiser already leaves out every URL outside them; this is the wall behind it.
  */
-export function buildCsp(origin: string | null): string {
-  const own = origin ?? "'none'";
-  const img = origin === null ? "data:" : `${origin} data:`;
+export function buildCsp(origins: string | null | readonly string[]): string {
+  const list = origins === null ? [] : typeof origins === "string" ? [origins] : [...origins];
+  const own = list.length === 0 ? "'none'" : list.join(" ");
+  const img = list.length === 0 ? "data:" : `${own} data:`;
   return [
     "default-src 'none'",
     "script-src 'none'",
@@ -16,7 +18,7 @@ export function buildCsp(origin: string | null): string {
     "manifest-src 'none'",
     "form-action 'none'",
     "base-uri 'none'",
-    origin === null ? "style-src 'unsafe-inline'" : `style-src ${origin} 'unsafe-inline'`,
+    list.length === 0 ? "style-src 'unsafe-inline'" : `style-src ${own} 'unsafe-inline'`,
     `img-src ${img}`,
     `font-src ${own}`,
     `media-src ${own}`,

@@ -12,7 +12,7 @@ type Json = Record<string, unknown>;
 import type { NodeId } from "@tandem/protocol";
 import { buildCsp } from "./csp.js";
 import { HTML_NS, namespaceOf, planAttribute, planElement, sanitizeStyleText } from "./sanitize.js";
-import { pageOrigin } from "./urls.js";
+import { pageUrls, type PageUrls } from "./urls.js";
 
 export class ReplicaError extends Error {
   constructor(message: string) {
@@ -22,6 +22,9 @@ export class ReplicaError extends Error {
 }
 
 const MAX_DEPTH = 1_000;
+/** The only pictures a canvas takes: base64 PNG or WebP, of bounded size. */
+const CANVAS_DATA = /^data:image\/(png|webp);base64,([A-Za-z0-9+/]*={0,2})$/;
+const MAX_CANVAS_CHARS = 512 * 1024;
 
 function isJson(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -65,7 +68,8 @@ export class Replica {
   private readonly inert = new WeakSet<Node>();
   /** Ids the visitor sent inside something dropped: known, but nothing is rendered for them. */
   private readonly hidden = new Set<NodeId>();
-  private readonly base: string;
+  /** The page's address and the origins its resources may come from (sanitiser and CSP alike). */
+  private readonly base: PageUrls;
   readonly snapshotId: number;
   /** The snapshot's window scroll, applied again once the whole snapshot has arrived. */
   private scrollAtSnapshot: Json | null = null;
@@ -73,19 +77,24 @@ export class Replica {
   private pendingFrames: Array<{ frame: HTMLIFrameElement; wire: Json }> = [];
   private readonly topLayer = new Set<Element>();
   private readonly pseudo = { hover: [] as Element[], focus: [] as Element[] };
+  private readonly canvasTurns = new WeakMap<HTMLCanvasElement, number>();
 
   private constructor(
     private readonly doc: Document,
     private readonly win: Window,
     url: string,
     snapshotId: number,
+    allowedOrigins: readonly string[] | undefined,
   ) {
-    this.base = url;
+    this.base = pageUrls(url, allowedOrigins);
     this.snapshotId = snapshotId;
   }
 
-  /** Rebuilds a snapshot into the (fresh, sandboxed) iframe. */
-  static build(iframe: HTMLIFrameElement, snapshot: Json): Replica {
+  /**
+   * Rebuilds a snapshot into the (fresh, sandboxed) iframe. Resources may come only from
+   * `allowedOrigins` (the site's, from a trusted source) or, without them, from the page's own origin.
+   */
+  static build(iframe: HTMLIFrameElement, snapshot: Json, allowedOrigins?: readonly string[]): Replica {
     const doc = iframe.contentDocument;
     const win = iframe.contentWindow;
     if (doc === null || win === null) {
@@ -95,7 +104,7 @@ export class Replica {
     if (typeof url !== "string" || typeof snapshotId !== "number" || !isJson(root) || root["type"] !== 9) {
       throw new ReplicaError("bad snapshot");
     }
-    const replica = new Replica(doc, win, url, snapshotId);
+    const replica = new Replica(doc, win, url, snapshotId, allowedOrigins);
     replica.buildDocument(root);
     if (isJson(scroll)) {
       replica.scrollAtSnapshot = scroll;
@@ -115,8 +124,8 @@ export class Replica {
     doc.write(hasDoctype ? "<!DOCTYPE html><html><head></head><body></body></html>" : "<html><head></head><body></body></html>");
     doc.close();
     // The policy goes in before anything from the page can ask for a resource.
-    const origin = pageOrigin(this.base);
-    doc.head.append(...this.policyElements(origin));
+    const origins = [...this.base.origins];
+    doc.head.append(...this.policyElements(origins));
     this.register(nodeId(root["id"]), doc);
     this.adopt(doc, root["adopted"]);
 
@@ -140,7 +149,7 @@ export class Replica {
           head = doc.createElement("head");
           built.prepend(head);
         }
-        head.prepend(...this.policyElements(origin));
+        head.prepend(...this.policyElements(origins));
         doc.replaceChild(doc.adoptNode(built), doc.documentElement);
       } else if (built.nodeType === 8) {
         doc.appendChild(doc.adoptNode(built));
@@ -238,10 +247,10 @@ export class Replica {
     }
   }
 
-  private policyElements(origin: string | null): HTMLElement[] {
+  private policyElements(origins: readonly string[]): HTMLElement[] {
     const csp = this.doc.createElement("meta");
     csp.setAttribute("http-equiv", "Content-Security-Policy");
-    csp.setAttribute("content", buildCsp(origin));
+    csp.setAttribute("content", buildCsp(origins));
     const referrer = this.doc.createElement("meta");
     referrer.setAttribute("name", "referrer");
     referrer.setAttribute("content", "no-referrer");
@@ -560,6 +569,7 @@ export class Replica {
       (node as CharacterData).data = isStyleElement(node.parentNode) ? sanitizeStyleText(value, this.base) : value;
     }
     this.applySheets(frame["sheets"], frame["adopted"]);
+    this.applyCanvas(frame["canvas"]);
     this.settle();
     if (frame["hover"] !== undefined) {
       this.setPseudo("hover", frame["hover"]);
@@ -605,6 +615,47 @@ export class Replica {
         }
         this.adopt(node as Document | ShadowRoot, change["sheets"]);
       }
+    }
+  }
+
+  /**
+   * Canvas pictures: drawn into the rebuilt `<canvas>`, decoded from the wire's bytes (never loaded
+   * as a URL). Only base64 PNG or WebP is taken; anything else, or a non-canvas id, is ignored.
+   */
+  private applyCanvas(bitmaps: unknown): void {
+    if (!Array.isArray(bitmaps)) {
+      return;
+    }
+    for (const bitmap of bitmaps as unknown[]) {
+      if (!isJson(bitmap) || typeof bitmap["data"] !== "string") {
+        continue;
+      }
+      const node = this.lookup(bitmap["id"]);
+      const match = CANVAS_DATA.exec(bitmap["data"]);
+      if (node === undefined || !isHtml(node, "canvas") || this.inert.has(node) || match === null || bitmap["data"].length > MAX_CANVAS_CHARS) {
+        continue;
+      }
+      const canvas = node as HTMLCanvasElement;
+      const turn = (this.canvasTurns.get(canvas) ?? 0) + 1;
+      this.canvasTurns.set(canvas, turn);
+      let bytes: Uint8Array;
+      try {
+        bytes = Uint8Array.from(atob(match[2] as string), (c) => c.charCodeAt(0));
+      } catch {
+        continue;
+      }
+      void createImageBitmap(new Blob([bytes as BlobPart], { type: `image/${match[1]}` })).then(
+        (image) => {
+          // A later picture may have been decoded first: only the newest is drawn.
+          if (this.canvasTurns.get(canvas) === turn) {
+            const context = canvas.getContext("2d");
+            context?.clearRect(0, 0, canvas.width, canvas.height);
+            context?.drawImage(image, 0, 0, canvas.width, canvas.height);
+          }
+          image.close();
+        },
+        () => undefined,
+      );
     }
   }
 

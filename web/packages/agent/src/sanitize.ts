@@ -3,7 +3,7 @@
  * already cannot run scripts, and this is the second wall, so that a forged frame stays harmless
  * even if the first one ever fails.
  */
-import { rewriteCss, safeSrcset, safeUrl, type UrlUse } from "./urls.js";
+import { rewriteCss, safeSrcset, safeUrl, type PageUrls, type UrlUse } from "./urls.js";
 
 export const HTML_NS = "http://www.w3.org/1999/xhtml";
 export const SVG_NS = "http://www.w3.org/2000/svg";
@@ -134,7 +134,7 @@ export interface AttributeWrite {
  * Where and how an attribute from the wire lands on the rebuilt element; `null` when it never does.
  * `value: null` asks for removal (the attribute was removed, or its new value is unsafe).
  */
-export function planAttribute(el: Element, name: string, value: string | null, base: string): AttributeWrite | null {
+export function planAttribute(el: Element, name: string, value: string | null, base: PageUrls | string): AttributeWrite | null {
   if (!VALID_ATTRIBUTE.test(name)) {
     return null;
   }
@@ -169,6 +169,10 @@ export function planAttribute(el: Element, name: string, value: string | null, b
   if (element === "meta" && lower === "content" && /^\s*\d*\s*[;,]?\s*url\s*=/i.test(value)) {
     return { name, ns, value: null };
   }
+  if (el.namespaceURI === SVG_NS && /[(\\]/.test(value)) {
+    // SVG presentation attributes are CSS: `fill="url(https://elsewhere/f.svg#g)"` fetches.
+    return { name, ns, value: rewriteCss(value, base) };
+  }
   return { name, ns, value };
 }
 
@@ -185,6 +189,6 @@ const USER_ACTION_ATTRIBUTE: Record<string, string> = {
 };
 
 /** Text of a `<style>` element or adopted sheet: URLs resolved, user-action states rewritten. */
-export function sanitizeStyleText(css: string, base: string): string {
+export function sanitizeStyleText(css: string, base: PageUrls | string): string {
   return rewriteCss(css, base).replace(USER_ACTION, (_m, name: string) => USER_ACTION_ATTRIBUTE[name] ?? "");
 }

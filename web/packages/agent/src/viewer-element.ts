@@ -34,6 +34,27 @@ export interface ViewerConnectOptions {
   sessionId?: string;
   /** The agent's display name: the label of its pointer on the visitor's page. */
   agentName?: string;
+  /**
+   * The site's `allowedOrigins` (from its config, a source the visitor cannot forge): the only
+   * origins the rebuilt page may load images, styles, fonts and media from. Without them, the
+   * origin of the address the visitor's snapshot names.
+   */
+  allowedOrigins?: readonly string[];
+}
+
+/** The entries of a list that are http(s) origins exactly as `URL#origin` writes them. */
+function originsOf(list: unknown): string[] | undefined {
+  if (!Array.isArray(list)) {
+    return undefined;
+  }
+  return list.filter((entry): entry is string => {
+    try {
+      const url = new URL(String(entry));
+      return (url.protocol === "http:" || url.protocol === "https:") && url.origin === entry;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** What the visitor's tag answered when it did not carry out an action (`refused`), in words. */
@@ -105,6 +126,7 @@ export class TandemViewerElement extends HTMLElement {
   private readonly notice: HTMLDivElement;
   private picker: HTMLSelectElement | null = null;
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private allowedOrigins: string[] | undefined;
   /** Match the visitor's viewport by scaling it into the element (the default), or show it at actual size. */
   private fit = true;
 
@@ -180,6 +202,7 @@ export class TandemViewerElement extends HTMLElement {
     this.teardown();
     this.resetView();
     this.agentName = typeof options.agentName === "string" ? options.agentName.slice(0, 40) : "";
+    this.allowedOrigins = originsOf(options.allowedOrigins);
     this.setStatus("connecting");
     const query = typeof options.sessionId === "string" && options.sessionId !== ""
       ? `?session=${encodeURIComponent(options.sessionId)}`
@@ -385,7 +408,7 @@ export class TandemViewerElement extends HTMLElement {
     this.iframe = iframe;
     this.replica = null;
     this.stage.hidden = false;
-    this.replica = Replica.build(iframe, snapshot);
+    this.replica = Replica.build(iframe, snapshot, this.allowedOrigins);
     this.awaitingSnapshot = false;
     this.clearResyncTimer();
     this.setStatus("live");

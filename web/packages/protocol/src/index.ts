@@ -156,6 +156,14 @@ export interface MutationsMessage {
    */
   hover?: NodeId;
   focus?: NodeId;
+  /** `<canvas>` pictures that changed (only where the site's `capture.canvas` allows it). */
+  canvas?: CanvasBitmap[];
+}
+
+/** A canvas's picture: a `data:image/webp` or `data:image/png` base64 URL, at most 256 KiB. */
+export interface CanvasBitmap {
+  id: NodeId;
+  data: string;
 }
 
 export interface StyleSheetChange {
@@ -516,4 +524,6 @@ export interface SiteConfig {
   /** Modes allowed per agent group. */
   modes: Record<string, SessionMode[]>;
   detectors: Detectors;
+  /** What the tag may capture beyond the DOM; absent means all off. */
+  capture?: { canvas: boolean };
 }

@@ -1,4 +1,5 @@
 /** Entry of the tag bundle (`tandem.js`): exposes `window.Tandem`. */
+import { patchPrototypes } from "./capture/hooks.js";
 import { start } from "./tandem.js";
 
 export type { TandemEventName, TandemEvents, TandemHandle, TandemOptions } from "./tandem.js";
@@ -20,6 +21,12 @@ declare global {
 
 if (typeof window !== "undefined" && window.Tandem === undefined) {
   window.Tandem = Object.freeze({ start, version: VERSION });
+  // From now on, closed shadow roots are kept for capture (earlier ones stay out of reach).
+  try {
+    patchPrototypes(window);
+  } catch {
+    // A page that froze its prototypes keeps its closed roots to itself.
+  }
 }
 
 export { start };

@@ -212,6 +212,7 @@ export class LiveSession {
       win,
       rules: config.rules,
       detectors: config.detectors,
+      canvas: config.capture?.canvas === true,
       ignore: (node) => host.isOwn(node),
       emit: (frame) => this.send(frame),
     });

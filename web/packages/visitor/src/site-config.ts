@@ -98,6 +98,7 @@ export function parseSiteConfig(value: unknown): SiteConfig | null {
     appearance: parseAppearance(value["appearance"]),
     modes: parseModes(value["modes"]),
     detectors: parseDetectors(value["detectors"]),
+    capture: { canvas: isRecord(value["capture"]) && value["capture"]["canvas"] === true },
   };
 }
 

@@ -12,6 +12,8 @@ import { InteractionTracker } from "./interactions.js";
 import { MaskingPolicy } from "./masking.js";
 import { Mirror } from "./mirror.js";
 import { MutationTracker } from "./mutations.js";
+import { CanvasWatcher } from "./canvas.js";
+import { onShadowAttached, patchPrototypes } from "./hooks.js";
 import { frameDocument, type SerializeContext } from "./serialize.js";
 import { SheetWatcher } from "./sheets.js";
 import { writeSnapshot, type SnapshotJob } from "./snapshot-writer.js";
@@ -20,6 +22,8 @@ export interface CaptureOptions {
   win: Window;
   rules: readonly SiteRule[];
   detectors: DetectorSwitches;
+  /** `<canvas>` pictures as bitmaps (the site's `capture.canvas`). */
+  canvas?: boolean;
   /** True for the tag's own nodes, which are never captured. */
   ignore: (node: Node) => boolean;
   emit: FrameSink;
@@ -39,6 +43,8 @@ export class Capture {
   private job: SnapshotJob | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
   private readonly frameLoads = new WeakSet<Document>();
+  private unhook: (() => void) | null = null;
+  private readonly canvases: CanvasWatcher | null;
 
   constructor(private readonly options: CaptureOptions) {
     this.doc = options.win.document;
@@ -52,11 +58,14 @@ export class Capture {
       ignore: options.ignore,
       onRoot: (root) => this.follow(root),
       sheets: this.sheets,
+      onCanvas: (el) => this.canvases?.note(el),
     };
+    this.canvases = options.canvas === true ? new CanvasWatcher(this.ctx, () => this.mutations.request()) : null;
     this.mutations = new MutationTracker(this.doc, this.ctx, (batch) => {
       this.options.emit({ t: "mutations", snapshotId: this.snapshotId, ...batch });
     });
     this.mutations.sheetChanges = this.sheets;
+    this.mutations.canvasChanges = this.canvases;
     this.interactions = new InteractionTracker(options.win, this.doc, this.ctx, () => this.mutations.flush(), (frame) => {
       if (frame.t === "pseudo") {
         this.options.emit({ t: "mutations", snapshotId: this.snapshotId, adds: [], removes: [], attrs: [], texts: [], ...frame.state });
@@ -73,10 +82,15 @@ export class Capture {
     }
     this.running = true;
     this.ctx.policy.notePasswordFields(this.doc);
+    patchPrototypes(this.options.win);
+    this.unhook = onShadowAttached((host) => this.mutations.noteShadow(host));
     this.sheets.start(this.options.win);
     this.mutations.start();
     this.interactions.start();
-    this.poll = setInterval(guard("adopted sheets", () => this.sheets.poll()), ADOPTED_POLL_MS);
+    this.poll = setInterval(guard("adopted sheets", () => {
+      this.sheets.poll();
+      this.canvases?.tick();
+    }), ADOPTED_POLL_MS);
     this.snapshot();
   }
 
@@ -90,6 +104,7 @@ export class Capture {
     }
     this.job?.cancel();
     this.mutations.discard();
+    this.canvases?.reset();
     this.ctx.mirror.clear();
     this.snapshotId += 1;
     this.interactions.hold();
@@ -165,6 +180,8 @@ export class Capture {
       clearInterval(this.poll);
       this.poll = null;
     }
+    this.unhook?.();
+    this.unhook = null;
     this.mutations.stop();
     this.interactions.stop();
     this.sheets.stop();
@@ -180,6 +197,9 @@ export class Capture {
     }
     if (isDocument(root) && root !== this.doc) {
       this.ctx.policy.notePasswordFields(root);
+      if (root.defaultView !== null) {
+        patchPrototypes(root.defaultView);
+      }
       this.watchFrameLoads(root);
     }
     if (root === this.doc) {

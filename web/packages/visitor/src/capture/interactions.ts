@@ -7,6 +7,7 @@ import { FrameScheduler } from "../frame-scheduler.js";
 import { guard } from "../guard.js";
 import { hostOf, isElement, isInput, isFormField, isShadowRoot } from "./dom.js";
 import type { CaptureFrame } from "./frames.js";
+import { onFieldSet, shadowRootOf } from "./hooks.js";
 import type { SerializeContext } from "./serialize.js";
 
 /** The visitor's `:hover` and focus, sent inside a `mutations` frame. */
@@ -28,6 +29,9 @@ export class InteractionTracker {
   private pointer: { x: number; y: number } | null = null;
   private readonly scheduler: FrameScheduler;
   private listeners: Listener[] = [];
+  private unhook: (() => void) | null = null;
+  /** Roots listened to since start (each snapshot serialises them again). */
+  private heard = new WeakSet<Node>();
   private held = false;
   private hoverTarget: Node | null = null;
   private focusChanged = false;
@@ -54,15 +58,22 @@ export class InteractionTracker {
     this.listen(this.doc, "mousemove", (event) => this.onPointer(event as MouseEvent), capture);
     this.listen(this.doc, "focusin", () => this.onFocus(), capture);
     this.listen(this.doc, "focusout", () => this.onFocus(), capture);
+    // A value set by script fires no event: the wrapped setters tell (hooks.ts).
+    this.unhook ??= onFieldSet((el) => this.noteField(el));
   }
 
   /** Events of a same-origin frame's document or of a shadow root (scroll does not leave one). */
   listenTo(root: Document | ShadowRoot): void {
+    if (this.heard.has(root)) {
+      return;
+    }
+    this.heard.add(root);
     const capture: AddEventListenerOptions = { capture: true, passive: true };
     this.listen(root, "scroll", (event) => this.onScroll(event), capture);
+    // Outside a shadow root, its fields' events look like the host's.
+    this.listen(root, "input", (event) => this.onField(event), capture);
+    this.listen(root, "change", (event) => this.onField(event), capture);
     if (!isShadowRoot(root)) {
-      this.listen(root, "input", (event) => this.onField(event), capture);
-      this.listen(root, "change", (event) => this.onField(event), capture);
       this.listen(root, "mousemove", (event) => this.onFrameHover(event), capture);
       this.listen(root, "focusin", () => this.onFocus(), capture);
     }
@@ -91,6 +102,9 @@ export class InteractionTracker {
       target.removeEventListener(type, listener, options);
     }
     this.listeners = [];
+    this.unhook?.();
+    this.unhook = null;
+    this.heard = new WeakSet();
     this.scheduler.cancel();
     this.fields.clear();
     this.scrolled.clear();
@@ -112,9 +126,12 @@ export class InteractionTracker {
   }
 
   private onField(event: Event): void {
-    const target = event.target;
-    if (isFormField(target as Node | null)) {
-      this.fields.add(target as Element);
+    this.noteField(event.target as Node | null);
+  }
+
+  private noteField(target: Node | null): void {
+    if (isFormField(target)) {
+      this.fields.add(target);
       this.scheduler.request();
     }
   }
@@ -170,7 +187,7 @@ export class InteractionTracker {
     let active: Element | null = this.doc.activeElement;
     for (let depth = 0; active !== null && depth < 32; depth += 1) {
       const inner: Element | null =
-        active.shadowRoot?.activeElement ??
+        shadowRootOf(active)?.activeElement ??
         (active.localName === "iframe" ? safeFrameActive(active as HTMLIFrameElement) : null);
       if (inner === null || inner === active) {
         break;

@@ -5,11 +5,12 @@
  * A node that is moved is removed and added again with a new id. An element whose visibility
  * changes (say a `.secret` class is added) is sent again whole, so that masking follows the page.
  */
-import type { AdoptedChange, AttributeChange, MutationAdd, NodeId, StyleSheetChange, TextChange } from "@tandem/protocol";
+import type { AdoptedChange, AttributeChange, CanvasBitmap, MutationAdd, NodeId, StyleSheetChange, TextChange } from "@tandem/protocol";
 import { isElement } from "./dom.js";
 import { FrameScheduler } from "../frame-scheduler.js";
 import { guard } from "../guard.js";
 import type { Visibility } from "./masking.js";
+import { shadowRootOf } from "./hooks.js";
 import { isSkipped, serializeNode, TOP_LAYER_ATTRIBUTE, topLayerState, type SerializeContext } from "./serialize.js";
 
 export interface MutationBatch {
@@ -19,6 +20,7 @@ export interface MutationBatch {
   texts: TextChange[];
   sheets?: StyleSheetChange[];
   adopted?: AdoptedChange[];
+  canvas?: CanvasBitmap[];
 }
 
 /** CSSOM changes the DOM does not show; collected by the sheet watcher, sent with the next batch. */
@@ -74,10 +76,14 @@ export class MutationTracker {
   private held = false;
   private addedWhileHeld = new WeakSet<Node>();
   sheetChanges: SheetChanges | null = null;
+  /** Canvas pictures that changed, sent with the next batch. */
+  canvasChanges: { take(): CanvasBitmap[] } | null = null;
   /** Elements to send again whole (a shadow root attached, a frame loaded). */
   private readonly forced = new Set<Element>();
   /** Elements whose top-layer state may have changed (a dialog opened, a popover toggled). */
   private readonly topLayer = new Set<Element>();
+  /** Hosts that got a shadow root since the last flush. */
+  private readonly shadows = new Set<Element>();
 
   constructor(
     private readonly doc: Document,
@@ -134,6 +140,12 @@ export class MutationTracker {
     }
   }
 
+  /** A shadow root was attached to `host`: it goes out as an add (a type 11 first child). */
+  noteShadow(host: Element): void {
+    this.shadows.add(host);
+    this.scheduler.request();
+  }
+
   /** A dialog or popover may have entered or left the top layer. */
   noteTopLayer(el: Element): void {
     this.topLayer.add(el);
@@ -186,7 +198,7 @@ export class MutationTracker {
     const records = this.pending.concat(this.observing ? this.observer.takeRecords() : []);
     this.pending = [];
     const batch =
-      records.length === 0 && this.forced.size === 0 && this.topLayer.size === 0
+      records.length === 0 && this.forced.size === 0 && this.topLayer.size === 0 && this.shadows.size === 0
         ? { adds: [], removes: [], attrs: [], texts: [] }
         : this.process(records);
     const css = this.sheetChanges?.take();
@@ -196,7 +208,11 @@ export class MutationTracker {
     if (css !== undefined && css.adopted.length > 0) {
       batch.adopted = css.adopted;
     }
-    if (batch.adds.length + batch.removes.length + batch.attrs.length + batch.texts.length + (css?.sheets.length ?? 0) + (css?.adopted.length ?? 0) > 0) {
+    const canvas = this.canvasChanges?.take() ?? [];
+    if (canvas.length > 0) {
+      batch.canvas = canvas;
+    }
+    if (batch.adds.length + batch.removes.length + batch.attrs.length + batch.texts.length + (css?.sheets.length ?? 0) + (css?.adopted.length ?? 0) + canvas.length > 0) {
       this.sink(batch);
     }
   }
@@ -259,6 +275,17 @@ export class MutationTracker {
     for (const node of additions) {
       this.addNode(node, batch);
     }
+    for (const host of this.shadows) {
+      const root = shadowRootOf(host);
+      const hostId = mirror.idOf(host);
+      if (root !== null && hostId !== undefined && !mirror.has(root) && host.isConnected && this.ctx.visibility.get(host) !== "blocked" && !policy.isInsideBlocked(host)) {
+        const node = serializeNode(root, this.ctx, policy.isMaskedContext(root));
+        if (node !== null) {
+          batch.adds.push({ parentId: hostId, nextId: null, node });
+        }
+      }
+    }
+    this.shadows.clear();
 
     const attrs = new Map<string, AttributeChange>();
     const texts = new Map<NodeId, TextChange>();

@@ -4,6 +4,7 @@
  */
 import type { SerializedDocument, SerializedElement, SerializedNode, SerializedShadowRoot } from "@tandem/protocol";
 import { isElement, isInput, isOption, isShadowRoot } from "./dom.js";
+import { shadowRootOf } from "./hooks.js";
 import type { Mirror } from "./mirror.js";
 import type { MaskingPolicy, Visibility } from "./masking.js";
 
@@ -27,6 +28,8 @@ export interface SerializeContext {
   readonly onRoot?: (root: Document | ShadowRoot) => void;
   /** CSS text of a `<style>` sheet changed through the CSSOM, or of an adopted sheet. */
   readonly sheets?: SheetReader;
+  /** Called for every `<canvas>` sent unmasked (its picture may follow). */
+  readonly onCanvas?: (el: Element) => void;
 }
 
 export interface SheetReader {
@@ -58,10 +61,9 @@ export function frameDocument(el: Element): Document | null {
   }
 }
 
-/** An open shadow root the tag may follow. */
+/** A shadow root the tag may follow: open, or closed but attached after the tag loaded. */
 export function openShadowRoot(el: Element): ShadowRoot | null {
-  const root = el.shadowRoot;
-  return root !== null && root.mode === "open" ? root : null;
+  return shadowRootOf(el);
 }
 
 /**
@@ -194,6 +196,9 @@ function serializeElement(el: Element, ctx: SerializeContext, maskedContext: boo
   const node: SerializedElement = { id, type: 1, tag, attrs, children: [] };
   if (ns !== undefined) {
     node.ns = ns;
+  }
+  if (tag === "canvas" && !masked) {
+    ctx.onCanvas?.(el);
   }
   if (tag === "style") {
     const css = ctx.sheets?.styleText(el, masked);

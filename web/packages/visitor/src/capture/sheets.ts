@@ -26,7 +26,8 @@ export function sheetText(sheet: CSSStyleSheet): string | undefined {
   }
 }
 
-function wrapMethod(proto: object, name: string, after: (self: unknown) => void): void {
+/** Wraps a method: the original runs first and its result is returned; `after` never throws into the page. */
+export function wrapMethod(proto: object, name: string, after: (self: unknown, result: unknown) => void): void {
   const descriptor = Object.getOwnPropertyDescriptor(proto, name);
   const original = descriptor?.value as unknown;
   if (typeof original !== "function") {
@@ -39,9 +40,9 @@ function wrapMethod(proto: object, name: string, after: (self: unknown) => void)
       const result = fn.apply(this, args);
       try {
         if (result instanceof Promise) {
-          void result.then(() => after(this), () => undefined);
+          void result.then(() => after(this, result), () => undefined);
         } else {
-          after(this);
+          after(this, result);
         }
       } catch {
         // Never disturb the page's own call.
@@ -51,7 +52,8 @@ function wrapMethod(proto: object, name: string, after: (self: unknown) => void)
   });
 }
 
-function wrapSetter(proto: object | undefined, name: string, after: (self: unknown) => void): void {
+/** Wraps a property setter the same way. */
+export function wrapSetter(proto: object | undefined, name: string, after: (self: unknown) => void): void {
   if (proto === undefined) {
     return;
   }

@@ -112,6 +112,83 @@ async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream.readable).arrayBuffer());
 }
 
+/** What the compression worker runs: CompressionStream there, so zlib never takes the page's thread. */
+const WORKER_SOURCE =
+  'onmessage=async e=>{let o=null;try{const s=new CompressionStream("deflate-raw"),w=s.writable.getWriter();' +
+  'w.write(e.data.b);w.close();o=new Uint8Array(await new Response(s.readable).arrayBuffer())}catch(_){}' +
+  "postMessage({i:e.data.i,o},o?[o.buffer]:[])}";
+/** How long a worker that never answered may take before compression goes back to the page's thread. */
+const WORKER_PROOF_MS = 2_000;
+
+/**
+ * Compression off the main thread: a worker made from a Blob URL. Where the page's CSP (worker-src,
+ * script-src, Trusted Types) or the browser does not allow one, or it fails or stays silent, every
+ * part is compressed on the page's thread as before.
+ */
+class Deflater {
+  private worker: Worker | null | undefined;
+  private proven = false;
+  private next = 0;
+  private readonly waiting = new Map<number, { bytes: Uint8Array; resolve: (out: Promise<Uint8Array> | Uint8Array) => void }>();
+
+  deflate(bytes: Uint8Array): Promise<Uint8Array> {
+    const worker = this.start();
+    if (worker === null) {
+      return deflate(bytes);
+    }
+    return new Promise((resolve) => {
+      this.next += 1;
+      const id = this.next;
+      this.waiting.set(id, { bytes, resolve });
+      if (!this.proven) {
+        setTimeout(() => {
+          if (!this.proven && this.waiting.has(id)) {
+            this.fail();
+          }
+        }, WORKER_PROOF_MS);
+      }
+      try {
+        worker.postMessage({ i: id, b: bytes });
+      } catch {
+        this.fail();
+      }
+    });
+  }
+
+  private start(): Worker | null {
+    if (this.worker === undefined) {
+      this.worker = null;
+      try {
+        const worker = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" })));
+        worker.onmessage = (event: MessageEvent<{ i: number; o: Uint8Array | null }>) => {
+          const entry = this.waiting.get(event.data.i);
+          if (entry !== undefined) {
+            this.waiting.delete(event.data.i);
+            this.proven ||= event.data.o !== null;
+            entry.resolve(event.data.o ?? deflate(entry.bytes));
+          }
+        };
+        worker.onerror = () => this.fail();
+        this.worker = worker;
+      } catch {
+        // Not allowed here: the page's thread it is.
+      }
+    }
+    return this.worker;
+  }
+
+  private fail(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    for (const entry of this.waiting.values()) {
+      entry.resolve(deflate(entry.bytes));
+    }
+    this.waiting.clear();
+  }
+}
+
+let deflater: Deflater | undefined;
+
 /** Turns NDJSON records into numbered chunk frames, in order, compressing off the walk's path. */
 class ChunkWriter {
   private pending: Uint8Array[] = [];
@@ -159,7 +236,7 @@ class ChunkWriter {
     this.part += 1;
     const enc = this.enc;
     this.chain = this.chain.then(async () => {
-      const payload = enc === "deflate-raw" ? await deflate(raw) : raw;
+      const payload = enc === "deflate-raw" ? await (deflater ??= new Deflater()).deflate(raw) : raw;
       if (this.live()) {
         this.emit({ t: "snapshot.chunk", snapshotId: String(this.snapshotId), part, last, enc, payload });
       }
