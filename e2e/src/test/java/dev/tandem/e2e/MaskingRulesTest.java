@@ -334,6 +334,37 @@ class MaskingRulesTest {
             assertTrue(pasted[0] >= 60, pasted[0] + " selectors matched something in the pasted page");
             assertEquals(List.of(), policyViolations);
 
+            // A page of the site by its address: the service reads the demo site's form and the preview marks it.
+            page.getByTestId("try-selector").fill("");
+            page.getByTestId("preview-url").fill("https://elsewhere.example.com/apply.html");
+            page.getByTestId("preview-url-load").click();
+            assertThat(page.getByTestId("preview-url-message")).containsText("not one of the allowed origins");
+            String apply = stack.demoSite().resolve("/apply.html").toString();
+            page.getByTestId("preview-url").fill(apply);
+            page.getByTestId("preview-url-load").click();
+            assertThat(page.getByTestId("preview-url-message")).containsText("Showing " + apply,
+                    new LocatorAssertions.ContainsTextOptions().setTimeout(15_000));
+            assertThat(page.getByTestId("preview-fetched")).isChecked();
+            assertThat(preview.locator("h1")).hasText("Apply for travel insurance");
+            assertThat(preview.locator("input[type=password]").first()).hasAttribute("data-tandem-preview",
+                    java.util.regex.Pattern.compile("mask"));
+
+            // A new site from the page: created with the built-in rules only, co-browsing off, and opened.
+            page.getByTestId("new-site").click();
+            page.getByTestId("new-site-id").fill("demo-insurer");
+            page.getByTestId("new-site-create").click();
+            assertThat(page.getByTestId("new-site-message")).containsText("exists already");
+            page.getByTestId("new-site-id").fill("admin1-new-site");
+            page.getByTestId("new-site-create").click();
+            assertThat(page.getByTestId("save-status")).containsText("Created site admin1-new-site");
+            assertThat(page.getByTestId("site-select")).hasValue("admin1-new-site");
+            assertThat(page.getByTestId("site-enabled")).not().isChecked();
+            assertEquals(0, page.getByTestId("rule-row").count());
+            HttpResponse<String> created = send(HttpRequest.newBuilder(
+                    stack.configService().resolve("/api/sites/admin1-new-site/config")).GET());
+            assertEquals(200, created.statusCode(), created.body());
+            assertTrue(created.body().contains("\"enabled\":false"), created.body());
+            assertEquals(List.of(), policyViolations);
         } finally {
             context.close();
         }
