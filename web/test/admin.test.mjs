@@ -49,6 +49,10 @@ function freshService() {
     restores: [],
     validations: 0,
     sitesProblem: null,
+    // sites created from the page: id -> [{version, enabled, document, ...}]
+    created: new Map(),
+    creates: [],
+    previewFetches: [],
   };
 }
 
@@ -69,8 +73,8 @@ function check(document) {
 }
 
 const current = () => svc.versions.at(-1);
-const siteView = (v, warnings = []) => ({
-  siteId: "demo-insurer",
+const siteView = (v, warnings = [], siteId = "demo-insurer") => ({
+  siteId,
   tenant: "demo",
   version: v.version,
   enabled: v.enabled,
@@ -134,7 +138,35 @@ async function fakes(req, res, url, body) {
   const etag = `"v${current().version}"`;
   if (url.pathname === "/api/admin/sites" && req.method === "GET") {
     if (svc.sitesProblem) return problem(...svc.sitesProblem);
-    return send(200, [{ siteId: "demo-insurer", version: current().version, enabled: true, updatedAt: current().updatedAt, updatedBy: "admin1" }]);
+    const created = [...svc.created].map(([siteId, versions]) => ({ siteId, version: versions.at(-1).version, enabled: versions.at(-1).enabled, updatedAt: versions.at(-1).updatedAt, updatedBy: "admin1" }));
+    return send(200, [{ siteId: "demo-insurer", version: current().version, enabled: true, updatedAt: current().updatedAt, updatedBy: "admin1" }, ...created].sort((a, b) => a.siteId.localeCompare(b.siteId)));
+  }
+  // Any other site: created with If-None-Match: * (as the service does), then read, checked and listed.
+  const other = /^\/api\/admin\/sites\/([^/]+)(\/[a-z]+)?$/.exec(url.pathname);
+  if (other && other[1] !== "demo-insurer") {
+    const siteId = decodeURIComponent(other[1]);
+    const versions = svc.created.get(siteId);
+    if (req.method === "PUT" && other[2] === undefined) {
+      const parsed = JSON.parse(body);
+      svc.creates.push({ siteId, ifNoneMatch: req.headers["if-none-match"], ifMatch: req.headers["if-match"], body: parsed });
+      if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(siteId)) return problem(400, "validation", "Bad request", "siteId: must match", { errors: [{ field: "siteId", message: "must match" }] });
+      if (versions !== undefined || siteId === "taken-elsewhere") {
+        if (req.headers["if-none-match"] === "*") return problem(412, "site-exists", "Precondition failed", `a site '${siteId}' exists already: choose another site id`);
+        return problem(428, "if-match-required", "Precondition required", "send If-Match");
+      }
+      const first = { version: 1, enabled: parsed.enabled, document: parsed.document, updatedBy: "admin1", restoredFrom: null, updatedAt: new Date().toISOString() };
+      svc.created.set(siteId, [first]);
+      return send(200, siteView(first, [], siteId), { ETag: '"v1"' });
+    }
+    if (req.method === "POST" && other[2] === "/validate") {
+      const { errors, warnings } = check(JSON.parse(body).document);
+      return send(200, { valid: errors.length === 0, errors, warnings });
+    }
+    if (versions === undefined) return problem(404, "site-not-found", "Not found", `no site '${siteId}' is configured`);
+    if (req.method === "GET" && other[2] === undefined) return send(200, siteView(versions.at(-1), [], siteId), { ETag: `"v${versions.at(-1).version}"` });
+    if (req.method === "GET" && other[2] === "/history") {
+      return send(200, versions.toReversed().map(({ version, enabled, updatedAt, updatedBy, restoredFrom }) => ({ version, enabled, updatedAt, updatedBy, restoredFrom })));
+    }
   }
   if (url.pathname === "/api/admin/sites/demo-insurer" && req.method === "GET") {
     return send(200, siteView(current()), { ETag: etag });
@@ -166,8 +198,18 @@ async function fakes(req, res, url, body) {
     svc.versions.push({ ...structuredClone(old), version: current().version + 1, restoredFrom: old.version, updatedAt: new Date().toISOString() });
     return send(200, siteView(current()), { ETag: `"v${current().version}"` });
   }
+  if (url.pathname === "/api/admin/sites/demo-insurer/preview-page" && req.method === "GET") {
+    const target = url.searchParams.get("url");
+    svc.previewFetches.push(target);
+    if (!target.startsWith("http://localhost:8090/")) {
+      return problem(400, "url-not-allowed", "URL not allowed", `${new URL(target).origin} is not one of the allowed origins of site 'demo-insurer'`);
+    }
+    return send(200, { url: target, html: FETCHED_PAGE });
+  }
   return problem(404, "not-found", "Not found", url.pathname);
 }
+
+const FETCHED_PAGE = '<!DOCTYPE html><h1>Fetched</h1><p class="secret" id="ref">HX-1</p><script>parent.document.title = "ran"</script>';
 
 before(async () => {
   browser = await launchBrowser();
@@ -487,6 +529,128 @@ test("pasted HTML is previewed without running its scripts", async () => {
     await frame.locator("#password[data-tandem-rules]").waitFor();
     assert.equal(await frame.locator("span.secret").count(), 0, "nothing of the pasted page is left");
     assert.equal(await frame.locator("html").evaluate((html) => html.ownerDocument.compatMode), "CSS1Compat");
+  } finally {
+    await context.close();
+  }
+});
+
+test("creates a site from the page, never over an existing one, and opens it", async () => {
+  const context = await browser.newContext();
+  try {
+    const { page, problems } = await signedIn(context);
+    assert.equal(await page.getByTestId("new-site-form").isVisible(), false);
+    await page.getByTestId("new-site").click();
+    assert.equal(await page.getByTestId("new-site").getAttribute("aria-expanded"), "true");
+    assert.ok(await page.getByTestId("new-site-id").evaluate((el) => el === document.activeElement), "the id field has focus");
+
+    // Checked in the page first: nothing is sent for an id the service would refuse.
+    await page.keyboard.type("New Shop");
+    await page.getByTestId("new-site-create").click();
+    await page.getByTestId("new-site-message").getByText('"New Shop" is not a site id').waitFor();
+    assert.equal(await page.getByTestId("new-site-id").getAttribute("aria-invalid"), "true");
+    assert.equal(svc.creates.length, 0);
+
+    // An id taken (here by another organisation): the service says so, nothing is overwritten.
+    await page.getByTestId("new-site-id").fill("taken-elsewhere");
+    assert.equal(await page.getByTestId("new-site-id").getAttribute("aria-invalid"), null, "typing clears the message");
+    await page.getByTestId("new-site-create").click();
+    await page.getByTestId("new-site-message").getByText('A site "taken-elsewhere" exists already (perhaps in another organisation)').waitFor();
+    assert.equal(svc.creates.at(-1).ifNoneMatch, "*", "a create never overwrites");
+    assert.equal(svc.creates.at(-1).ifMatch, undefined);
+    assert.equal(svc.created.size, 0);
+
+    await page.getByTestId("new-site-id").fill("new-shop");
+    await page.keyboard.press("Enter");
+    await page.getByTestId("save-status").getByText("Created site new-shop (version 1)").waitFor();
+    assert.equal(await page.getByTestId("new-site-form").isVisible(), false);
+    const sent = svc.creates.at(-1);
+    assert.equal(sent.ifNoneMatch, "*");
+    assert.equal(sent.body.enabled, false, "a new site starts with co-browsing off");
+    assert.deepEqual(sent.body.document.rules, []);
+    assert.deepEqual(sent.body.document.allowedOrigins, []);
+    assert.deepEqual(sent.body.document.modes, { default: ["VIEW_ONLY"] });
+
+    // The new site is listed, selected and open: built-in rules shown, none of its own, its history.
+    assert.equal(await page.getByTestId("site-select").inputValue(), "new-shop");
+    assert.deepEqual(await page.getByTestId("site-select").locator("option").allTextContents(), ["demo-insurer", "new-shop"]);
+    await page.getByTestId("site-version").getByText(/^Version 1,/).waitFor();
+    assert.equal(await page.getByTestId("rule-row").count(), 0);
+    assert.equal(await page.getByTestId("builtin-rule").count(), BUILT_IN.length);
+    assert.equal(await page.getByTestId("site-enabled").isChecked(), false);
+    await page.getByTestId("history-entry").getByText("Version 1 by admin1").waitFor();
+    assert.ok(await page.getByTestId("allowed-origins").evaluate((el) => el === document.activeElement), "the origins are next");
+    assert.deepEqual(problems.errors, []);
+    assert.deepEqual(cspViolations(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("an organisation without sites is told so and can create its first", async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = watchPage(page);
+    svc.sitesProblem = null;
+    // No demo-insurer in this organisation: the list is empty until a site is created.
+    await page.route("**/api/admin/sites", async (route) => {
+      const response = await route.fetch();
+      const sites = (await response.json()).filter((s) => s.siteId !== "demo-insurer");
+      await route.fulfill({ response, json: sites });
+    });
+    await page.goto(`${server.origin}/dist/admin/`);
+    await page.getByTestId("sign-in").click();
+    await page.getByTestId("no-sites").waitFor();
+    assert.equal(await page.locator("#editor").isVisible(), false);
+    await page.getByTestId("new-site").click();
+    await page.getByTestId("new-site-id").fill("first-site");
+    await page.getByTestId("new-site-create").click();
+    await page.getByTestId("site-version").getByText(/^Version 1,/).waitFor();
+    assert.equal(await page.getByTestId("no-sites").isVisible(), false);
+    assert.equal(await page.locator("#editor").isVisible(), true);
+    assert.equal(await page.getByTestId("site-select").inputValue(), "first-site");
+    assert.deepEqual(problems.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a page of the site loaded by its address is previewed with the rules marked, its scripts not run", async () => {
+  const context = await browser.newContext();
+  try {
+    const { page, problems } = await signedIn(context);
+    const preview = page.frameLocator("[data-testid=preview-frame]");
+    assert.equal(await page.getByTestId("preview-fetched").isDisabled(), true, "nothing loaded by address yet");
+
+    await page.getByTestId("preview-url").fill("localhost:8090/apply.html");
+    await page.getByTestId("preview-url-load").click();
+    await page.getByTestId("preview-url-message").getByText("Enter the full address").waitFor();
+    assert.equal(svc.previewFetches.length, 0);
+
+    await page.getByTestId("preview-url").fill("https://elsewhere.example.com/");
+    await page.getByTestId("preview-url").press("Enter");
+    await page.getByTestId("preview-url-message").getByText("Not loaded: https://elsewhere.example.com is not one of the allowed origins").waitFor();
+    assert.equal(await page.getByTestId("preview-url").getAttribute("aria-invalid"), "true");
+
+    await page.getByTestId("preview-url").fill("http://localhost:8090/apply.html?step=2");
+    await page.getByTestId("preview-url-load").click();
+    await page.getByTestId("preview-url-message").getByText("Showing http://localhost:8090/apply.html?step=2").waitFor();
+    assert.equal(svc.previewFetches.at(-1), "http://localhost:8090/apply.html?step=2");
+    assert.equal(await page.getByTestId("preview-fetched").isChecked(), true);
+    await preview.locator("h1").getByText("Fetched").waitFor();
+    // the site's rule `.secret` marks the fetched page's element; the page's script never ran
+    assert.equal(await preview.locator("#ref").getAttribute("data-tandem-preview"), "mask");
+    assert.notEqual(await page.title(), "ran");
+    await page.getByTestId("try-selector").fill("#ref");
+    await page.getByTestId("try-result").getByText("Matches 1 element").waitFor();
+
+    // back to the sample and to the fetched page again, without reading it twice
+    await page.getByTestId("preview-sample").check();
+    await preview.locator("#full-name").waitFor();
+    await page.getByTestId("preview-fetched").check();
+    await preview.locator("#ref").waitFor();
+    assert.equal(svc.previewFetches.length, 2);
+    assert.deepEqual(problems.errors, []);
   } finally {
     await context.close();
   }

@@ -126,6 +126,27 @@ async function problemOf(response: Response): Promise<Problem> {
   };
 }
 
+/** Site ids as the service accepts them (AdminSiteResource.SITE_ID). */
+export const SITE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * What a site created from the page starts with: the built-in rules only, no origins (so no page can
+ * start a session yet), view-only for every agent, the detectors on, and co-browsing off until the
+ * admin has set it up and enables it.
+ */
+export function newSiteBody(): SaveSite {
+  return {
+    enabled: false,
+    document: {
+      allowedOrigins: [],
+      rules: [],
+      appearance: { borderColor: "#f5a623", highlightColor: "#ffd400", matchViewport: true },
+      modes: { default: ["VIEW_ONLY"] },
+      detectors: { cardNumbers: true, usSsn: true },
+    },
+  };
+}
+
 export function versionTag(version: number): string {
   return `"v${version}"`;
 }
@@ -150,6 +171,20 @@ export class AdminApi {
     return { site: answer.body, etag: answer.etag ?? versionTag(answer.body.version) };
   }
 
+  /** Creates a new site (If-None-Match: *): a 412 `site-exists` when the id is taken, in any organisation. */
+  async create(siteId: string, body: SaveSite): Promise<{ site: AdminSite; etag: string }> {
+    const answer = await this.call<AdminSite>("PUT", `/api/admin/sites/${encodeURIComponent(siteId)}`, body, null, { "If-None-Match": "*" });
+    return { site: answer.body, etag: answer.etag ?? versionTag(answer.body.version) };
+  }
+
+  /** A page of the site, read by the service (only URLs of the site's saved allowed origins). */
+  previewPage(siteId: string, url: string): Promise<{ url: string; html: string }> {
+    return this.json<{ url: string; html: string }>(
+      "GET",
+      `/api/admin/sites/${encodeURIComponent(siteId)}/preview-page?url=${encodeURIComponent(url)}`,
+    );
+  }
+
   validate(siteId: string, body: SaveSite): Promise<Validation> {
     return this.json<Validation>("POST", `/api/admin/sites/${encodeURIComponent(siteId)}/validate`, body);
   }
@@ -172,7 +207,13 @@ export class AdminApi {
     return (await this.call<T>(method, path, body)).body;
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, ifMatch?: string | null): Promise<{ body: T; etag: string | null }> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    ifMatch?: string | null,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ body: T; etag: string | null }> {
     const token = await this.token();
     if (token === null) {
       throw new SignedOutError("You are signed out: sign in again.");
@@ -180,6 +221,7 @@ export class AdminApi {
     const headers: Record<string, string> = { Accept: "application/json, application/problem+json", Authorization: `Bearer ${token}` };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (ifMatch) headers["If-Match"] = ifMatch;
+    Object.assign(headers, extraHeaders);
     let response: Response;
     try {
       response = await fetch(this.base + path, {

@@ -9,8 +9,10 @@ import { OidcClient } from "@tandem/console/src/oidc.js";
 import {
   AdminApi,
   ApiError,
+  SITE_ID,
   SignedOutError,
   describeProblem,
+  newSiteBody,
   type AdminRule,
   type AdminSite,
   type FieldError,
@@ -58,6 +60,12 @@ const ui = {
   siteVersion: byId<HTMLElement>("site-version"),
   noSites: byId<HTMLElement>("no-sites"),
   enabled: byId<HTMLInputElement>("site-enabled"),
+  newSite: byId<HTMLButtonElement>("new-site"),
+  newSiteForm: byId<HTMLFormElement>("new-site-form"),
+  newSiteId: byId<HTMLInputElement>("new-site-id"),
+  newSiteCreate: byId<HTMLButtonElement>("new-site-create"),
+  newSiteCancel: byId<HTMLButtonElement>("new-site-cancel"),
+  newSiteMessage: byId<HTMLElement>("new-site-message"),
   editor: byId<HTMLFormElement>("editor"),
   builtinRules: byId<HTMLElement>("builtin-rules"),
   siteRules: byId<HTMLElement>("site-rules"),
@@ -81,6 +89,10 @@ const ui = {
   previewSample: byId<HTMLInputElement>("preview-sample"),
   previewPasted: byId<HTMLInputElement>("preview-pasted"),
   previewHtml: byId<HTMLTextAreaElement>("preview-html"),
+  previewFetched: byId<HTMLInputElement>("preview-fetched"),
+  previewUrl: byId<HTMLInputElement>("preview-url"),
+  previewUrlLoad: byId<HTMLButtonElement>("preview-url-load"),
+  previewUrlMessage: byId<HTMLElement>("preview-url-message"),
   previewLoad: byId<HTMLButtonElement>("preview-load"),
   trySelector: byId<HTMLInputElement>("try-selector"),
   tryResult: byId<HTMLElement>("try-result"),
@@ -151,6 +163,8 @@ class AdminPage {
   private validation = 0;
   private previewDoc: Document | null = null;
   private previewLoading: Promise<void> | null = null;
+  /** The HTML of the page last loaded by address, or null. */
+  private fetchedHtml: string | null = null;
 
   constructor(config: { keycloakUrl: string; realm: string; clientId: string }) {
     this.oidc = new OidcClient(config, location.origin + location.pathname, namespacedSessionStorage("tandem.admin:"));
@@ -166,6 +180,16 @@ class AdminPage {
       this.oidc.signOut(location.origin + location.pathname);
     });
     ui.siteSelect.addEventListener("change", () => void this.open(ui.siteSelect.value));
+    ui.newSite.addEventListener("click", () => this.showNewSite(ui.newSiteForm.hidden !== false));
+    ui.newSiteCancel.addEventListener("click", () => {
+      this.showNewSite(false);
+      ui.newSite.focus();
+    });
+    ui.newSiteId.addEventListener("input", () => this.newSiteProblem(null));
+    ui.newSiteForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.createSite();
+    });
     ui.addRule.addEventListener("click", () => {
       const row = this.addRule({ kind: "MASK", selector: "", note: null });
       row.selector.focus();
@@ -192,6 +216,14 @@ class AdminPage {
     });
     ui.previewSample.addEventListener("change", () => void this.loadPreviewPage());
     ui.previewPasted.addEventListener("change", () => void this.loadPreviewPage());
+    ui.previewFetched.addEventListener("change", () => void this.loadPreviewPage());
+    ui.previewUrlLoad.addEventListener("click", () => void this.loadPageByUrl());
+    ui.previewUrl.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        void this.loadPageByUrl();
+      }
+    });
     ui.trySelector.addEventListener("input", () => this.refreshPreview());
     try {
       await this.oidc.handleRedirect();
@@ -209,13 +241,12 @@ class AdminPage {
     }
   }
 
-  private async loadSites(): Promise<void> {
+  private async loadSites(wanted = new URLSearchParams(location.hash.slice(1)).get("site")): Promise<void> {
     try {
       const sites = await this.api.listSites();
       ui.siteSelect.replaceChildren(...sites.map((s) => h("option", { value: s.siteId }, s.siteId)));
       ui.noSites.hidden = sites.length > 0;
       ui.editor.hidden = sites.length === 0;
-      const wanted = new URLSearchParams(location.hash.slice(1)).get("site");
       const first = sites.find((s) => s.siteId === wanted) ?? sites[0];
       if (first !== undefined) {
         ui.siteSelect.value = first.siteId;
@@ -223,6 +254,55 @@ class AdminPage {
       }
     } catch (error) {
       this.failed(error);
+    }
+  }
+
+  private showNewSite(open: boolean): void {
+    ui.newSiteForm.hidden = !open;
+    ui.newSite.setAttribute("aria-expanded", String(open));
+    this.newSiteProblem(null);
+    if (open) {
+      ui.newSiteId.value = "";
+      ui.newSiteId.focus();
+    }
+  }
+
+  private newSiteProblem(message: string | null): void {
+    ui.newSiteMessage.replaceChildren(...(message === null ? [] : [h("span", { class: "error", "data-testid": "error" }, message)]));
+    if (message === null) ui.newSiteId.removeAttribute("aria-invalid");
+    else ui.newSiteId.setAttribute("aria-invalid", "true");
+  }
+
+  /** Creates a site of the admin's organisation (never overwriting one) and opens it. */
+  private async createSite(): Promise<void> {
+    const siteId = ui.newSiteId.value.trim();
+    if (!SITE_ID.test(siteId)) {
+      this.newSiteProblem(
+        siteId === ""
+          ? "Enter a site id."
+          : `"${siteId}" is not a site id: use lower-case letters, digits and "-", starting with a letter or digit, at most 63 characters.`,
+      );
+      ui.newSiteId.focus();
+      return;
+    }
+    ui.newSiteCreate.disabled = true;
+    try {
+      await this.api.create(siteId, newSiteBody());
+      this.showNewSite(false);
+      await this.loadSites(siteId);
+      this.setStatus(`Created site ${siteId} (version 1). Co-browsing is off until you add its origins, enable it and save.`, "saved");
+      ui.origins.focus();
+    } catch (error) {
+      if (error instanceof ApiError && error.slug === "site-exists") {
+        this.newSiteProblem(`A site "${siteId}" exists already (perhaps in another organisation): choose another id.`);
+        ui.newSiteId.focus();
+      } else if (error instanceof SignedOutError) {
+        this.failed(error);
+      } else {
+        this.newSiteProblem(`Not created: ${errorText(error)}`);
+      }
+    } finally {
+      ui.newSiteCreate.disabled = false;
     }
   }
 
@@ -552,8 +632,40 @@ class AdminPage {
     }
   }
 
+  /** Has the service read a page of the site by its address, and previews it. */
+  private async loadPageByUrl(): Promise<void> {
+    const url = ui.previewUrl.value.trim();
+    const problem = (text: string | null): void => {
+      ui.previewUrlMessage.replaceChildren(...(text === null ? [] : [h("span", { class: "error", "data-testid": "error" }, text)]));
+      if (text === null) ui.previewUrl.removeAttribute("aria-invalid");
+      else ui.previewUrl.setAttribute("aria-invalid", "true");
+    };
+    if (this.siteId === null) return;
+    if (!/^https?:\/\/[^/]/i.test(url)) {
+      problem("Enter the full address of a page of the site, starting with https:// or http://.");
+      ui.previewUrl.focus();
+      return;
+    }
+    problem(null);
+    ui.previewUrlLoad.disabled = true;
+    ui.previewUrlMessage.textContent = "Loading…";
+    try {
+      const page = await this.api.previewPage(this.siteId, url);
+      this.fetchedHtml = page.html;
+      ui.previewFetched.disabled = false;
+      ui.previewFetched.checked = true;
+      ui.previewUrlMessage.textContent = `Showing ${page.url}`;
+      await this.loadPreviewPage();
+    } catch (error) {
+      if (error instanceof SignedOutError) this.failed(error);
+      problem(error instanceof ApiError ? `Not loaded: ${error.problem.detail ?? error.problem.title}` : `Not loaded: ${errorText(error)}`);
+    } finally {
+      ui.previewUrlLoad.disabled = false;
+    }
+  }
+
   private loadPreviewPage(): Promise<void> {
-    const html = ui.previewPasted.checked ? ui.previewHtml.value : SAMPLE_PAGE;
+    const html = ui.previewPasted.checked ? ui.previewHtml.value : ui.previewFetched.checked && this.fetchedHtml !== null ? this.fetchedHtml : SAMPLE_PAGE;
     const loading = loadPreview(ui.previewFrame, html).then((doc) => {
       if (this.previewLoading === loading) {
         this.previewDoc = doc;

@@ -438,6 +438,8 @@ public final class LocalStack implements AutoCloseable {
                 env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.config()));
                 database(env, "siteconfig", "");
                 env.put("TANDEM_ADMIN_PAGE_KEYCLOAK_URL", origin(keycloak()));
+                // The demo site is on localhost: let the admin page's preview load its pages.
+                env.put("TANDEM_ADMIN_PAGE_PREVIEW_PRIVATE_ADDRESSES", "true");
             }
             case RELAY_GATEWAY, RELAY_GATEWAY_REPLICA -> {
                 // The replica differs only in its port (and the address its own console page would use).

@@ -20,4 +20,12 @@ public interface AdminPageConfig {
     /** The realm's public client for the page (authorization code + PKCE). */
     @WithDefault("tandem-admin")
     String clientId();
+
+    /**
+     * Whether the preview may load pages from loopback, private and link-local addresses. Off in
+     * production (an admin must not make the service read its own network); on for local stacks, whose
+     * sites are on localhost.
+     */
+    @WithDefault("false")
+    boolean previewPrivateAddresses();
 }

@@ -1,13 +1,17 @@
 package dev.tandem.siteconfig.rest;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -27,8 +31,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import dev.tandem.platform.problem.Problem.FieldError;
 import dev.tandem.platform.problem.ProblemException;
 import dev.tandem.siteconfig.domain.SiteDocument;
+import dev.tandem.siteconfig.domain.PreviewTarget;
 import dev.tandem.siteconfig.domain.SiteDocumentCheck;
 import dev.tandem.siteconfig.service.SiteConfigCache;
+import dev.tandem.siteconfig.service.PreviewPageFetcher;
 import dev.tandem.siteconfig.service.SiteConfigService;
 import io.smallrye.mutiny.Uni;
 
@@ -49,16 +55,23 @@ public class AdminSiteResource {
     public record Validation(boolean valid, List<FieldError> errors, List<FieldError> warnings) {
     }
 
+    /** A page of the site as the service read it, for the preview. */
+    public record PreviewPage(String url, String html) {
+    }
+
     static final String SITE_ID = "[a-z0-9][a-z0-9-]{0,62}";
 
     private final SiteConfigService service;
     private final SiteConfigCache cache;
     private final JsonWebToken token;
+    private final PreviewPageFetcher pages;
 
-    public AdminSiteResource(SiteConfigService service, SiteConfigCache cache, JsonWebToken token) {
+    public AdminSiteResource(SiteConfigService service, SiteConfigCache cache, JsonWebToken token,
+            PreviewPageFetcher pages) {
         this.service = service;
         this.cache = cache;
         this.token = token;
+        this.pages = pages;
     }
 
     @GET
@@ -80,10 +93,16 @@ public class AdminSiteResource {
     @PUT
     @Path("/sites/{siteId}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Save the site's whole configuration as a new version (If-Match required once the site exists)")
+    @Operation(summary = "Save the site's whole configuration as a new version (If-Match required once the site"
+            + " exists; If-None-Match: * creates a new site only, 412 site-exists when the id is taken)")
     public Uni<Response> save(@PathParam("siteId") @Pattern(regexp = SITE_ID) String siteId,
-            @HeaderParam("If-Match") String ifMatch, @NotNull @Valid SaveSite body) {
-        return service.save(siteId, tenant(), body.enabled(), body.document(), token.getName(), ifMatch)
+            @HeaderParam("If-Match") String ifMatch, @HeaderParam("If-None-Match") String ifNoneMatch,
+            @NotNull @Valid SaveSite body) {
+        if (ifMatch != null && ifNoneMatch != null) {
+            throw new ProblemException(400, "conflicting-preconditions", "Bad request",
+                    "send If-Match to change a site or If-None-Match: * to create one, not both");
+        }
+        return service.save(siteId, tenant(), body.enabled(), body.document(), token.getName(), ifMatch, ifNoneMatch)
                 .map(this::saved);
     }
 
@@ -120,6 +139,36 @@ public class AdminSiteResource {
     public Uni<Response> restore(@PathParam("siteId") @Pattern(regexp = SITE_ID) String siteId,
             @PathParam("version") @Min(1) long version, @HeaderParam("If-Match") String ifMatch) {
         return service.restore(siteId, tenant(), version, token.getName(), ifMatch).map(this::saved);
+    }
+
+    @GET
+    @Path("/sites/{siteId}/preview-page")
+    @Operation(summary = "A page of the site read by the service for the admin page's preview: only a URL of one of"
+            + " the site's allowed origins, HTML of at most 2 MiB, no redirects followed, no credentials sent")
+    public Uni<PreviewPage> previewPage(@PathParam("siteId") @Pattern(regexp = SITE_ID) String siteId,
+            @QueryParam("url") @NotBlank @Size(max = 2000) String url) {
+        String tenant = tenant();
+        URI target;
+        try {
+            target = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            throw notAllowed("`" + url + "` is not a URL");
+        }
+        String origin = PreviewTarget.origin(target);
+        if (origin == null) {
+            throw notAllowed("only http and https URLs, without a user or password, can be previewed");
+        }
+        return service.forAdmin(siteId, tenant).chain(config -> {
+            if (!config.allowedOrigins().contains(origin)) {
+                return Uni.createFrom().failure(notAllowed(origin + " is not one of the allowed origins of site '"
+                        + siteId + "': only the site's own pages can be previewed (add the origin and save first)"));
+            }
+            return pages.fetch(target).map(html -> new PreviewPage(target.toString(), html));
+        });
+    }
+
+    private static ProblemException notAllowed(String detail) {
+        return new ProblemException(400, "url-not-allowed", "URL not allowed", detail);
     }
 
     private Response saved(SiteConfigService.Saved saved) {

@@ -123,6 +123,17 @@ public class SiteConfigService {
     @WithTransaction
     public Uni<Saved> save(String siteId, String tenant, boolean enabled, SiteDocument document, String user,
             String ifMatch) {
+        return save(siteId, tenant, enabled, document, user, ifMatch, null);
+    }
+
+    /**
+     * As {@link #save(String, String, boolean, SiteDocument, String, String)}, with {@code If-None-Match}: a
+     * create-only save ({@code *}) of a site id that is taken (by this tenant or another) gets 412
+     * {@code site-exists} and changes nothing.
+     */
+    @WithTransaction
+    public Uni<Saved> save(String siteId, String tenant, boolean enabled, SiteDocument document, String user,
+            String ifMatch, String ifNoneMatch) {
         SiteDocumentCheck check = SiteDocumentCheck.of(document);
         if (!check.ok()) {
             return Uni.createFrom().failure(invalid(check, "the configuration was not saved"));
@@ -130,6 +141,9 @@ public class SiteConfigService {
         return sites.findById(siteId, LockModeType.PESSIMISTIC_WRITE)
                 .chain(existing -> {
                     Site site = existing;
+                    if (site != null && ifNoneMatch != null && noneMatchRefuses(ifNoneMatch, site.version)) {
+                        return Uni.createFrom().failure(siteExists(siteId));
+                    }
                     if (site == null) {
                         if (ifMatch != null) {
                             return Uni.createFrom().failure(new ProblemException(412, "site-not-created",
@@ -148,9 +162,9 @@ public class SiteConfigService {
                     }
                     return write(site, enabled, write(document), user, null);
                 })
-                .onFailure(SiteConfigService::duplicateKey).transform(e -> new ProblemException(412, "stale-version",
-                        "Precondition failed", "site '" + siteId + "' was created by someone else at the same time:"
-                                + " reload it and save again"))
+                .onFailure(SiteConfigService::duplicateKey).transform(e -> ifNoneMatch != null ? siteExists(siteId)
+                        : new ProblemException(412, "stale-version", "Precondition failed", "site '" + siteId
+                                + "' was created by someone else at the same time: reload it and save again"))
                 .map(config -> new Saved(config, check.warnings()));
     }
 
@@ -229,6 +243,27 @@ public class SiteConfigService {
                 "site '" + site.siteId + "' has changed since you read it: it is at version " + site.version
                         + " now, your If-Match was " + ifMatch + ". Reload it, apply your change again and save.",
                 List.of(), Map.of("ETag", current));
+    }
+
+    /** If-None-Match on an existing site: {@code *} or the current version's tag refuses the write. */
+    private static boolean noneMatchRefuses(String ifNoneMatch, long version) {
+        String current = etag(version);
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.strip();
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.equals("*") || tag.equals(current)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The same answer whichever tenant holds the id: site ids are global, their owners are not told. */
+    private static ProblemException siteExists(String siteId) {
+        return new ProblemException(412, "site-exists", "Precondition failed", "a site '" + siteId
+                + "' exists already: choose another site id", List.of(), Map.of());
     }
 
     private static boolean duplicateKey(Throwable e) {

@@ -155,8 +155,15 @@ class SiteConfigResourceTest {
                 .when().put("/api/admin/sites/{id}", siteId).then().statusCode(404);
         given().auth().oauth2(admin("globex")).when().get("/api/admin/sites/{id}/history", siteId)
                 .then().statusCode(404);
+        given().auth().oauth2(admin("globex")).when().get("/api/admin/sites/{id}/history/1", siteId)
+                .then().statusCode(404).body("type", equalTo("https://tandem.dev/problems/site-not-found"));
         given().auth().oauth2(admin("globex")).header("If-Match", "\"v1\"")
                 .when().post("/api/admin/sites/{id}/history/1/restore", siteId).then().statusCode(404);
+        given().auth().oauth2(admin("globex")).header("If-Match", "*")
+                .when().post("/api/admin/sites/{id}/history/1/restore", siteId).then().statusCode(404);
+        given().auth().oauth2(admin("globex")).contentType(ContentType.JSON).header("If-Match", "*")
+                .body(DOCUMENT.replace("#112233", "#000000"))
+                .when().put("/api/admin/sites/{id}", siteId).then().statusCode(404);
         given().auth().oauth2(admin("globex")).when().get("/api/admin/sites")
                 .then().statusCode(200).body("siteId", not(hasItem(siteId)));
         given().auth().oauth2(admin("acme")).when().get("/api/admin/sites")
@@ -175,12 +182,26 @@ class SiteConfigResourceTest {
         for (String[] call : new String[][] {
                 {"GET", "/api/admin/sites"}, {"GET", "/api/admin/sites/x"}, {"PUT", "/api/admin/sites/x"},
                 {"POST", "/api/admin/sites/x/validate"}, {"GET", "/api/admin/sites/x/history"},
-                {"GET", "/api/admin/sites/x/history/1"}, {"POST", "/api/admin/sites/x/history/1/restore"}}) {
+                {"GET", "/api/admin/sites/x/history/1"}, {"POST", "/api/admin/sites/x/history/1/restore"},
+                {"GET", "/api/admin/sites/x/preview-page?url=https://x.example.com/"}}) {
             given().contentType(ContentType.JSON).body(DOCUMENT).when().request(call[0], call[1])
                     .then().statusCode(401);
             given().auth().oauth2(agent).contentType(ContentType.JSON).body(DOCUMENT).when().request(call[0], call[1])
                     .then().statusCode(403);
         }
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheAdminApiAndItsSecurity() {
+        given().queryParam("format", "json").when().get("/q/openapi")
+                .then().statusCode(200)
+                .body("paths.keySet()", hasItems("/api/sites/{siteId}/config", "/api/admin/sites",
+                        "/api/admin/sites/{siteId}", "/api/admin/sites/{siteId}/validate",
+                        "/api/admin/sites/{siteId}/history", "/api/admin/sites/{siteId}/history/{version}",
+                        "/api/admin/sites/{siteId}/history/{version}/restore", "/api/admin/sites/{siteId}/preview-page"))
+                .body("paths.'/api/admin/sites/{siteId}'.put.parameters.name", hasItems("If-Match", "If-None-Match"))
+                .body("paths.'/api/admin/sites'.get.security", org.hamcrest.Matchers.notNullValue())
+                .body("paths.'/api/sites/{siteId}/config'.get.security", nullValue());
     }
 
     @Test

@@ -135,6 +135,39 @@ class SiteConfigVersionsTest {
     }
 
     @Test
+    void aCreateOnlySaveMakesANewSiteOnceAndNeverOverwritesOneOfAnyTenant() {
+        String siteId = site();
+        given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).header("If-None-Match", "*").body(DOCUMENT)
+                .when().put("/api/admin/sites/{id}", siteId)
+                .then().statusCode(200).header("ETag", "\"v1\"").body("version", equalTo(1)).body("tenant", equalTo("acme"));
+        // The same tenant again, and another tenant: the same refusal, nothing saved, no owner named.
+        for (String tenant : List.of("acme", "globex")) {
+            given().auth().oauth2(admin(tenant)).contentType(ContentType.JSON).header("If-None-Match", "*")
+                    .body(DOCUMENT.replace("#112233", "#999999"))
+                    .when().put("/api/admin/sites/{id}", siteId)
+                    .then().statusCode(412).contentType("application/problem+json")
+                    .header("ETag", nullValue())
+                    .body("type", equalTo("https://tandem.dev/problems/site-exists"))
+                    .body("detail", org.hamcrest.Matchers.not(containsString("acme")));
+        }
+        given().auth().oauth2(admin("acme")).when().get("/api/admin/sites/{id}", siteId)
+                .then().statusCode(200).header("ETag", "\"v1\"").body("appearance.borderColor", equalTo("#112233"));
+        given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).header("If-None-Match", "*")
+                .header("If-Match", "\"v1\"").body(DOCUMENT)
+                .when().put("/api/admin/sites/{id}", siteId)
+                .then().statusCode(400).body("type", equalTo("https://tandem.dev/problems/conflicting-preconditions"));
+        // A selector the browser would refuse is refused on create too, and no site is made.
+        String refused = site();
+        given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).header("If-None-Match", "*")
+                .body(withRule("#123abc"))
+                .when().put("/api/admin/sites/{id}", refused)
+                .then().statusCode(400).body("errors.field", contains("document.rules[1].selector"));
+        given().auth().oauth2(admin("acme")).when().get("/api/admin/sites/{id}", refused).then().statusCode(404);
+        given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).header("If-None-Match", "*").body(DOCUMENT)
+                .when().put("/api/admin/sites/{id}", "Not_A_Site_Id").then().statusCode(400);
+    }
+
+    @Test
     void historyListsEveryVersionAndRestoreSavesAnOldOneAsNew() {
         String siteId = site();
         create(siteId);
