@@ -371,3 +371,151 @@ test("tag: a dropped socket reconnects to the next replica of its list and sends
     await context.close();
   }
 });
+
+// ---- a snapshot cut off halfway ----------------------------------------------------------------
+// The viewer rebuilds a chunked snapshot as its parts arrive (viewport first). When the visitor leaves,
+// or the agent's own connection drops, before the last part, the parts it has are all it will ever get
+// of that snapshot: the half-built page must not stay on the agent's screen (e2e: FaultsTest, case 4).
+
+/** A binary snapshot.chunk frame (identity encoding), as the fake socket delivers it. */
+function chunk(snapshotId, seq, part, last, records) {
+  const header = Buffer.from(JSON.stringify({ t: "snapshot.chunk", snapshotId, seq, part, last, enc: "identity" }));
+  const payload = Buffer.from(records.map((r) => JSON.stringify(r) + "\n").join(""));
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(header.length);
+  return { __binary: Buffer.concat([length, header, payload]).toString("base64") };
+}
+
+/** The first record of a chunked snapshot: the page down to an empty list (id 6) whose items follow. */
+function firstRecord(snapshotId, title) {
+  const el = (id, tag, children = []) => ({ id, type: 1, tag, attrs: {}, children });
+  return {
+    ...snapshot(undefined, Number(snapshotId), title),
+    root: { id: 1, type: 9, children: [el(2, "html", [el(3, "body", [el(4, "h1", [{ id: 5, type: 3, text: title }]), el(6, "ul")])])] },
+  };
+}
+
+function items(from, count) {
+  const nodes = [];
+  for (let i = from; i < from + count; i += 1) {
+    nodes.push({ id: 1000 + i * 2, type: 1, tag: "li", attrs: {}, children: [{ id: 1001 + i * 2, type: 3, text: `Item ${i}` }] });
+  }
+  return { t: "snapshot.part", appends: [{ id: 6, nodes }] };
+}
+
+/** What the agent sees: status, whether the page is on screen, its heading and how many items. */
+const view = (page) =>
+  page.evaluate(() => {
+    const viewer = document.getElementById("viewer");
+    const iframe = viewer.shadowRoot.querySelector("iframe");
+    const box = iframe.getBoundingClientRect();
+    const doc = iframe.contentDocument;
+    return {
+      status: viewer.status,
+      shown: box.width > 0 && box.height > 0,
+      heading: doc?.querySelector("h1")?.textContent ?? null,
+      items: doc?.querySelectorAll("li").length ?? 0,
+    };
+  });
+
+const itemsShown = (page, n) =>
+  page.waitForFunction((count) => document.getElementById("viewer").shadowRoot.querySelector("iframe").contentDocument?.querySelectorAll("li").length === count, n);
+
+test("viewer: a snapshot cut off by the visitor leaving is taken off the screen; a late part changes nothing; the next one is shown whole", async () => {
+  const { context, page, problems } = await openViewer();
+  try {
+    await deliver(page, 0, [
+      { t: "hello", role: "agent", sessionId: "ses-1", mode: "VIEW_ONLY", peerConnected: true },
+      chunk("1", 1, 0, false, [firstRecord("1", "Complete")]),
+      chunk("1", 2, 1, true, [items(0, 10)]),
+    ]);
+    await itemsShown(page, 10);
+    assert.deepEqual(await view(page), { status: "live", shown: true, heading: "Complete", items: 10 });
+
+    // The next snapshot: two parts of three arrive (the view shows them as they come), then the visitor goes.
+    await deliver(page, 0, [chunk("2", 3, 0, false, [firstRecord("2", "Cut off")]), chunk("2", 4, 1, false, [items(0, 5)])]);
+    await itemsShown(page, 5);
+    assert.equal((await view(page)).heading, "Cut off");
+    await deliver(page, 0, [{ t: "peer", role: "visitor", connected: false }]);
+    await page.waitForFunction(() => document.getElementById("viewer").status === "waiting");
+    const away = await view(page);
+    assert.equal(away.status, "waiting");
+    assert.equal(away.shown, false, `the half-built page stays on screen: ${JSON.stringify(away)}`);
+    assert.equal(await page.evaluate(() => document.getElementById("viewer").shadowRoot.querySelector(".message").hidden), false,
+      "the waiting message shows instead");
+
+    // A late part of the cut snapshot, and a change for it, bring nothing back.
+    await deliver(page, 0, [
+      chunk("2", 5, 2, true, [items(5, 5)]),
+      { t: "mutations", seq: 6, snapshotId: "2", adds: [], removes: [], attrs: [], texts: [] },
+    ]);
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    assert.deepEqual(await view(page), away, "a late part of the cut snapshot changed the view");
+
+    // The visitor is back with a fresh snapshot: shown, whole.
+    await deliver(page, 0, [
+      { t: "peer", role: "visitor", connected: true },
+      chunk("1", 1, 0, false, [firstRecord("1", "After the reconnect")]),
+      chunk("1", 2, 1, false, [items(0, 10)]),
+      chunk("1", 3, 2, true, [items(10, 10)]),
+    ]);
+    await itemsShown(page, 20);
+    assert.deepEqual(await view(page), { status: "live", shown: true, heading: "After the reconnect", items: 20 });
+    assert.deepEqual(problems.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("viewer: the visitor leaving before a snapshot's first record keeps the last complete page", async () => {
+  const { context, page, problems } = await openViewer();
+  try {
+    await deliver(page, 0, [
+      { t: "hello", role: "agent", sessionId: "ses-1", mode: "VIEW_ONLY", peerConnected: true },
+      chunk("1", 1, 0, true, [firstRecord("1", "Complete"), items(0, 3)]),
+    ]);
+    await itemsShown(page, 3);
+    // Part 0 of the next snapshot carries no complete record yet (the line goes on in part 1).
+    const record = JSON.stringify(firstRecord("2", "Never shown"));
+    const header = Buffer.from(JSON.stringify({ t: "snapshot.chunk", snapshotId: "2", seq: 2, part: 0, last: false, enc: "identity" }));
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(header.length);
+    const half = { __binary: Buffer.concat([length, header, Buffer.from(record.slice(0, 40))]).toString("base64") };
+    await deliver(page, 0, [half, { t: "peer", role: "visitor", connected: false }]);
+    await page.waitForFunction(() => document.getElementById("viewer").status === "waiting");
+    assert.deepEqual(await view(page), { status: "waiting", shown: true, heading: "Complete", items: 3 });
+    assert.deepEqual(problems.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("viewer: the agent's connection dropping halfway through a snapshot takes the half-built page down until the fresh one", async () => {
+  const { context, page, problems } = await openViewer({ noWait: true });
+  try {
+    await deliver(page, 0, [
+      { t: "hello", role: "agent", sessionId: "ses-1", mode: "VIEW_ONLY", peerConnected: true },
+      chunk("1", 1, 0, false, [firstRecord("1", "Cut off")]),
+      chunk("1", 2, 1, false, [items(0, 5)]),
+    ]);
+    await itemsShown(page, 5);
+    // Read in the same task as the close: the retry (no wait here) must not come first.
+    const reconnecting = await page.evaluate(() => {
+      window.__sockets[0].serverClose(1006);
+      const viewer = document.getElementById("viewer");
+      const box = viewer.shadowRoot.querySelector("iframe").getBoundingClientRect();
+      return { status: viewer.status, shown: box.width > 0 && box.height > 0 };
+    });
+    assert.deepEqual(reconnecting, { status: "connecting", shown: false }, "the half-built page stays on screen while reconnecting");
+
+    await page.waitForFunction(() => window.__sockets.length === 2 && window.__sockets[1].readyState === 1);
+    await deliver(page, 1, [{ t: "hello", role: "agent", sessionId: "ses-1", mode: "VIEW_ONLY", peerConnected: true }]);
+    assert.ok((await sent(page, 1)).some((f) => f.t === "resync"), "a fresh snapshot is asked for");
+    await deliver(page, 1, [chunk("7", 9, 0, false, [firstRecord("7", "Fresh")]), chunk("7", 10, 1, true, [items(0, 8)])]);
+    await itemsShown(page, 8);
+    assert.deepEqual(await view(page), { status: "live", shown: true, heading: "Fresh", items: 8 });
+    assert.deepEqual(problems.errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -39,6 +39,14 @@ export class SnapshotAssembly {
     return !this.over;
   }
 
+  /**
+   * Whether records have been handed on: the first one replaces the view, so from then on the screen
+   * shows this snapshot, complete only once {@link AssemblyHandlers.done} has been called.
+   */
+  get begun(): boolean {
+    return this.records > 0;
+  }
+
   push(part: unknown, last: unknown, enc: unknown, payload: Uint8Array): void {
     if (this.over) {
       return;

@@ -212,7 +212,11 @@ export class TandemViewerElement extends HTMLElement {
       frame: (frame) => this.safely(() => this.onFrame(frame)),
       close: (code, reason) => this.safely(() => this.onClose(code, reason)),
       // The view stays as it was; the connection asks for a fresh snapshot once it is back.
-      reconnecting: () => this.safely(() => this.setStatus("connecting", "reconnecting")),
+      reconnecting: () => this.safely(() => {
+        // The rest of a snapshot being put together went to the old connection: it never comes.
+        this.abandonPartialSnapshot();
+        this.setStatus("connecting", "reconnecting");
+      }),
     }, options.accessToken);
   }
 
@@ -278,6 +282,25 @@ export class TandemViewerElement extends HTMLElement {
     }
     this.lastSeq = seq;
     return true;
+  }
+
+  /**
+   * A chunked snapshot that will get no more parts (the visitor left, or this connection dropped).
+   * Once its first record is shown the screen holds part of a page: it is taken down (the "waiting"
+   * message shows) until the next snapshot, which is shown whole. Before that the last complete page
+   * stays. Changes are ignored until the next snapshot either way.
+   */
+  private abandonPartialSnapshot(): void {
+    const assembly = this.assembly;
+    if (assembly === null) {
+      return;
+    }
+    this.dropAssembly();
+    this.lastSeq = null;
+    this.awaitingSnapshot = true;
+    if (assembly.begun) {
+      this.resetView();
+    }
   }
 
   private dropAssembly(): void {
@@ -356,6 +379,8 @@ export class TandemViewerElement extends HTMLElement {
         break;
       case "peer":
         if (frame["role"] === "visitor" && frame["connected"] === false) {
+          // The visitor's next connection starts a new snapshot: the parts still missing never come.
+          this.abandonPartialSnapshot();
           this.setStatus("waiting", "visitor-away");
         }
         break;

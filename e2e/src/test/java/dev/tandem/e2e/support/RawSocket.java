@@ -26,6 +26,8 @@ public final class RawSocket implements WebSocket.Listener {
     }
 
     private final List<String> received = new CopyOnWriteArrayList<>();
+    private final List<byte[]> binaryReceived = new CopyOnWriteArrayList<>();
+    private final java.io.ByteArrayOutputStream partialBinary = new java.io.ByteArrayOutputStream();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private volatile Consumer<String> onText = t -> { };
@@ -116,6 +118,24 @@ public final class RawSocket implements WebSocket.Listener {
             } catch (RuntimeException e) {
                 received.add("listener failed: " + e);
             }
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    /** Binary frames received (whole), e.g. snapshot chunks. */
+    public List<byte[]> binaryReceived() {
+        return binaryReceived;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        partialBinary.writeBytes(bytes);
+        if (last) {
+            binaryReceived.add(partialBinary.toByteArray());
+            partialBinary.reset();
         }
         webSocket.request(1);
         return null;

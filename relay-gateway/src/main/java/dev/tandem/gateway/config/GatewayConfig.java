@@ -48,6 +48,14 @@ public interface GatewayConfig {
     @WithDefault("30s")
     Duration activityInterval();
 
+    /**
+     * How long this replica remembers that a session ended (from {@code SessionEnded}): until then any
+     * join token for it is refused at the handshake like a forged one. At least session-service's
+     * {@code session.join-token.ttl}, so that no token of an ended session outlives the memory.
+     */
+    @WithDefault("15m")
+    Duration endedSessionMemory();
+
     /** Cross-replica relay through tandem.relay. */
     interface Relay {
         /**

@@ -128,6 +128,8 @@ public class SessionHub {
     }
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
+    /** Sessions that ended, with the System.nanoTime() until which that is remembered. */
+    private final ConcurrentMap<String, Long> endedUntil = new ConcurrentHashMap<>();
     private final GatewayEventPublisher events;
     private final RelayBus relay;
     private final GatewayMetrics metrics;
@@ -159,9 +161,20 @@ public class SessionHub {
         boolean peerConnected;
         List<Link> tell;
         while (true) {
+            if (hasEnded(token.sessionId())) {
+                // ended between the handshake check and now: no room comes back for it
+                return connection.close(new CloseReason(CLOSE_NORMAL, "session ended"));
+            }
             room = rooms.computeIfAbsent(token.sessionId(), id -> new Room(id, token.mode()));
             synchronized (room) {
                 if (room.gone) {
+                    continue;
+                }
+                if (hasEnded(token.sessionId())) {
+                    if (room.empty()) {
+                        room.gone = true;
+                        rooms.remove(room.sessionId, room);
+                    }
                     continue;
                 }
                 switch (role) {
@@ -302,6 +315,9 @@ public class SessionHub {
             case RELAY -> {
                 route(room, from(role), frame);
                 activity(room);
+                if (role == Role.VISITOR && TAG_REFUSED.equals(frame.type())) {
+                    tagRefused(room, frame.text());
+                }
                 return Uni.createFrom().voidItem();
             }
             case END -> {
@@ -324,22 +340,55 @@ public class SessionHub {
         }
     }
 
-    /** Dropped, counted, and published for the audit trail at most once per interval per type. */
+    /** Dropped, counted, and published for the audit trail at most once per interval per type and reason. */
     private void refused(Room room, Role role, String type, String reason) {
         metrics.drop(reason);
+        audit(room, role, type, reason);
+    }
+
+    static final String TAG_REFUSED = "refused";
+    private static final java.util.regex.Pattern TAG_REASON = java.util.regex.Pattern.compile("[a-z][a-z-]{0,31}");
+
+    /**
+     * The visitor's tag refused an agent's control message (in shared mode: a submit, a secret field, an
+     * unsafe or foreign URL, ...; docs/protocol.md): relayed to the agent as it is, and audited like the
+     * gateway's own refusals (role AGENT, the tag's reason). Only a known control type and a short
+     * lowercase reason are read from the frame, nothing else; anything else is counted, not audited.
+     */
+    private void tagRefused(Room room, String frame) {
+        String action = null;
+        String reason = null;
+        if (frame.length() <= 1024) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = json.readTree(frame);
+                action = node.path("action").asText("");
+                reason = node.path("reason").asText("");
+            } catch (JsonProcessingException e) {
+                // counted below
+            }
+        }
+        if (action == null || !MessagePolicy.AGENT_CONTROL.contains(action) || !TAG_REASON.matcher(reason).matches()) {
+            metrics.drop("refused-unreadable");
+            return;
+        }
+        audit(room, Role.AGENT, action, reason);
+    }
+
+    private void audit(Room room, Role role, String type, String reason) {
         long now = System.nanoTime();
         boolean publish;
+        String key = type + "/" + reason;
         synchronized (room) {
-            Long last = room.refusedAt.get(type);
+            Long last = room.refusedAt.get(key);
             publish = last == null || now - last >= config.refusedEventInterval().toNanos();
             if (publish) {
-                room.refusedAt.put(type, now);
+                room.refusedAt.put(key, now);
             }
         }
         if (publish) {
             events.actionRefused(room.sessionId, role, type, reason);
         }
-        Log.debugf("dropped a '%s' from the %s of a %s session", type, role.wire(), room.mode);
+        Log.debugf("refused a '%s' of the %s in a %s session (%s)", type, role.wire(), room.mode, reason);
     }
 
     /**
@@ -593,7 +642,24 @@ public class SessionHub {
     // ---- session lifecycle --------------------------------------------------------------------
 
     /** The session ended (from session-service): tell every local side why and close its socket. */
+    /**
+     * Whether the session ended within {@link GatewayConfig#endedSessionMemory()} (as this replica heard
+     * through {@code tandem.session-events}): its join tokens are refused even before they expire.
+     */
+    public boolean hasEnded(String sessionId) {
+        Long until = endedUntil.get(sessionId);
+        return until != null && until - System.nanoTime() > 0;
+    }
+
+    private void rememberEnded(String sessionId) {
+        long now = System.nanoTime();
+        endedUntil.values().removeIf(until -> until - now <= 0);
+        endedUntil.put(sessionId, now + config.endedSessionMemory().toNanos());
+    }
+
     public void end(String sessionId, SessionEvent.EndReason reason) {
+        // first, so that no join that starts from now on recreates the room
+        rememberEnded(sessionId);
         Room room = rooms.remove(sessionId);
         if (room == null) {
             return;

@@ -7,6 +7,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tandem.gateway.config.GatewayConfig;
+import dev.tandem.gateway.relay.SessionHub;
 import dev.tandem.gateway.security.JoinToken;
 import dev.tandem.gateway.security.JoinToken.Role;
 import dev.tandem.gateway.security.JoinTokenVerifier;
@@ -37,11 +38,13 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
 
     private final JoinTokenVerifier verifier;
     private final SiteOrigins origins;
+    private final SessionHub hub;
     private final boolean identityRequired;
 
-    public JoinUpgradeCheck(JoinTokenVerifier verifier, SiteOrigins origins, GatewayConfig config) {
+    public JoinUpgradeCheck(JoinTokenVerifier verifier, SiteOrigins origins, SessionHub hub, GatewayConfig config) {
         this.verifier = verifier;
         this.origins = origins;
+        this.hub = hub;
         this.identityRequired = config.agentIdentityRequired();
     }
 
@@ -80,6 +83,11 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
                 return CheckResult.rejectUpgrade(403);
             }
             JoinToken claims = join.get();
+            if (hub.hasEnded(claims.sessionId())) {
+                // the same answer as for a forged token: a caller learns nothing about the session
+                Log.infof("WebSocket refused: the session has ended, on %s", context.httpRequest().path());
+                return CheckResult.rejectUpgrade(403);
+            }
             if (visitorEndpoint && !origins.allowsVisitor(claims.siteId(), origin)) {
                 Log.infof("WebSocket refused: origin not allowed for the visitor's site");
                 return CheckResult.rejectUpgrade(403);

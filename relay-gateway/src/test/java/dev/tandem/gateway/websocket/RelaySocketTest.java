@@ -166,6 +166,45 @@ class RelaySocketTest {
         assertEquals("{\"t\":\"click\",\"id\":12}", visitor.nextRelayed());
     }
 
+    @Test
+    void theTagsRefusalsInSharedModeReachTheAgentAndAreAuditedWithoutContent() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TestSocket visitor = visitor(session, "SHARED");
+        TestSocket agent = agent(session, "SHARED");
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers",
+                TandemInfraResource.bootstrapServers(), "group.id", "test-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("tandem.gateway-events"));
+            String refusal = "{\"t\":\"refused\",\"action\":\"navigate\",\"reason\":\"unsafe-url\"}";
+            visitor.send(refusal);
+            visitor.send("{\"t\":\"refused\",\"action\":\"click\",\"id\":7,\"reason\":\"submit\"}");
+            // Not a control type, and a reason that is not a reason: relayed, never audited.
+            visitor.send("{\"t\":\"refused\",\"action\":\"snapshot\",\"reason\":\"submit\"}");
+            visitor.send("{\"t\":\"refused\",\"action\":\"type\",\"reason\":\"SECRET typed text\"}");
+            assertEquals(refusal, agent.nextRelayed(), "the agent hears the refusal");
+            List<String> audited = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (audited.size() < 2 && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(250))) {
+                    if (session.equals(record.key()) && record.value().contains("\"ActionRefused\"")) {
+                        audited.add(record.value());
+                    }
+                }
+            }
+            consumer.poll(Duration.ofSeconds(2)).forEach(record -> {
+                if (session.equals(record.key()) && record.value().contains("\"ActionRefused\"")) {
+                    audited.add(record.value());
+                }
+            });
+            assertEquals(2, audited.size(), "two refusals audited: " + audited);
+            assertTrue(audited.stream().anyMatch(a -> a.contains("\"messageType\":\"navigate\"") && a.contains("\"unsafe-url\"")
+                    && a.contains("\"role\":\"AGENT\"")), audited.toString());
+            assertTrue(audited.stream().anyMatch(a -> a.contains("\"messageType\":\"click\"") && a.contains("\"submit\"")),
+                    audited.toString());
+            assertFalse(audited.toString().contains("SECRET") || audited.toString().contains("\"id\":7"), audited.toString());
+        }
+    }
+
     @jakarta.inject.Inject
     dev.tandem.gateway.relay.SessionHub hub;
 
@@ -231,6 +270,15 @@ class RelaySocketTest {
         assertEquals(1000, agent.closeCode.get());
         assertTrue(visitor.received.stream().anyMatch(m -> m.contains("\"t\":\"ended\"") && m.contains("visitor-ended")));
         assertTrue(agent.received.stream().anyMatch(m -> m.contains("\"t\":\"ended\"")));
+
+        // Its join tokens, still unexpired, are refused from now on like forged ones.
+        assertEquals(403, TestSocket.handshakeStatus(ws(visitorUri), SITE, "tandem.v1", "tandem.token."
+                + JwksTestResource.token(session, "visitor", "VIEW_ONLY")), "a visitor token of the ended session");
+        assertEquals(403, TestSocket.handshakeStatus(ws(agentUri), CONSOLE, "tandem.v1", "tandem.token."
+                + JwksTestResource.token(session, "agent", "VIEW_ONLY"), bearer("agent1", "agent")),
+                "an agent token of the ended session");
+        assertEquals(101, TestSocket.handshakeStatus(ws(visitorUri), SITE, "tandem.v1", "tandem.token."
+                + JwksTestResource.token(UUID.randomUUID().toString(), "visitor", "VIEW_ONLY")), "another session's token");
     }
 
     @Test

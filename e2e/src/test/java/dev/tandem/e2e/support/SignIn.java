@@ -1,0 +1,92 @@
+package dev.tandem.e2e.support;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+
+/**
+ * A user's access token through the console's public client (authorization code + PKCE), signed in through
+ * Keycloak's login page in Chromium (Keycloak's cookies are Secure and SameSite=None: a browser handles them,
+ * a plain HTTP client does not reliably), without the console spending the code.
+ */
+public final class SignIn {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private SignIn() {
+    }
+
+    public static String userToken(Browser browser, URI gateway, URI keycloak, String username) {
+        try {
+            String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(new SecureRandom().generateSeed(32));
+            String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            String redirect = gateway.resolve("/console/").toString();
+            String authorize = keycloak.resolve("/realms/tandem/protocol/openid-connect/auth") + "?client_id=tandem-console"
+                    + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+                    + "&code_challenge_method=S256&code_challenge=" + challenge + "&state=e2e";
+            AtomicReference<String> code = new AtomicReference<>();
+            try (BrowserContext context = browser.newContext()) {
+                // The redirect back to the console is answered here, so that the console never spends the code.
+                context.route(url -> url.startsWith(redirect), route -> {
+                    codeFrom(route.request().url(), code);
+                    route.fulfill(new Route.FulfillOptions().setStatus(200).setBody("signed in"));
+                });
+                Page page = context.newPage();
+                page.navigate(authorize);
+                page.locator("#username").fill(username);
+                page.locator("#password").fill(username);
+                page.locator("#kc-login").click();
+                page.waitForCondition(() -> {
+                    if (code.get() == null && page.url().startsWith(redirect)) {
+                        codeFrom(page.url(), code);
+                    }
+                    return code.get() != null;
+                }, new Page.WaitForConditionOptions().setTimeout(30_000));
+            }
+            String form = "grant_type=authorization_code&client_id=tandem-console&code="
+                    + URLEncoder.encode(code.get(), StandardCharsets.UTF_8) + "&redirect_uri="
+                    + URLEncoder.encode(redirect, StandardCharsets.UTF_8) + "&code_verifier=" + verifier;
+            HttpResponse<String> token = HTTP.send(HttpRequest.newBuilder(
+                    keycloak.resolve("/realms/tandem/protocol/openid-connect/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            if (token.statusCode() != 200) {
+                throw new AssertionError("token for " + username + ": " + token.statusCode() + " " + token.body());
+            }
+            return JSON.readTree(token.body()).path("access_token").asText();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError("signing in as " + username + ": " + e, e);
+        }
+    }
+
+    private static void codeFrom(String url, AtomicReference<String> code) {
+        String query = URI.create(url).getRawQuery();
+        for (String part : query == null ? new String[0] : query.split("&")) {
+            if (part.startsWith("code=")) {
+                code.set(URLDecoder.decode(part.substring(5), StandardCharsets.UTF_8));
+            }
+        }
+    }
+}
