@@ -19,7 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class ChatPlatformClient {
 
     static final String INVITE_MESSAGE = "Your agent would like to see your screen to help you";
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** A first call to a just-started, busy invite-service (a cold connection pool on a loaded laptop) can take many seconds. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_UPSTREAM_BODY = 64 * 1024;
 
     record Settings(URI tokenEndpoint, String clientId, String clientSecret, URI inviteService, String siteId) {
