@@ -7,6 +7,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tandem.gateway.config.GatewayConfig;
+import dev.tandem.gateway.messaging.RelayAssignment;
 import dev.tandem.gateway.security.JoinToken;
 import dev.tandem.gateway.security.JoinToken.Role;
 import dev.tandem.gateway.security.JoinTokenVerifier;
@@ -26,7 +27,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * observers). An agent or observer also carries its OIDC access token, as the Quarkus guide describes,
  * in the subprotocol {@code quarkus-http-upgrade#Authorization#Bearer%20<token>} (turned into an
  * Authorization header before authentication); its principal must be the join token's subject.
- * Anything else gets 403 and no socket.
+ * Anything else gets 403 and no socket. Until the replica reads {@code tandem.relay} (its consumer has its
+ * partitions, {@link RelayAssignment}) every upgrade gets 503: it could not hear the other replicas yet.
  */
 @ApplicationScoped
 public class JoinUpgradeCheck implements HttpUpgradeCheck {
@@ -38,10 +40,13 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
     private final JoinTokenVerifier verifier;
     private final SiteOrigins origins;
     private final boolean identityRequired;
+    private final RelayAssignment relay;
 
-    public JoinUpgradeCheck(JoinTokenVerifier verifier, SiteOrigins origins, GatewayConfig config) {
+    public JoinUpgradeCheck(JoinTokenVerifier verifier, SiteOrigins origins, GatewayConfig config,
+            RelayAssignment relay) {
         this.verifier = verifier;
         this.origins = origins;
+        this.relay = relay;
         this.identityRequired = config.agentIdentityRequired();
     }
 
@@ -54,6 +59,10 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
         };
         if (roles == null) {
             return CheckResult.rejectUpgrade(404);
+        }
+        if (!relay.assigned()) {
+            Log.infof("WebSocket refused: not reading tandem.relay yet");
+            return CheckResult.rejectUpgrade(503);
         }
         boolean visitorEndpoint = roles.contains(Role.VISITOR);
         String origin = context.httpRequest().getHeader("Origin");
