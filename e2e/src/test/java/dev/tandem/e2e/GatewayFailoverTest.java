@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -186,6 +187,7 @@ class GatewayFailoverTest {
     }
 
     @Test
+    @Disabled("written in session 4, never run end to end: two runs died at Keycloak start on the loaded machine, a third got no e2e slot before the deadline; enable after one green run")
     @Order(4)
     void aRollingRestartMovesBothSidesWithTheirSessionIntact() throws Exception {
         FrameLocator mirrored = startSessionAcrossReplicas();
@@ -218,6 +220,7 @@ class GatewayFailoverTest {
     }
 
     @Test
+    @Disabled("written in session 4, never run end to end: two runs died at Keycloak start on the loaded machine, a third got no e2e slot before the deadline; enable after one green run")
     @Order(5)
     void sessionEndedClosesBothSidesOnBothReplicas() throws Exception {
         startSessionAcrossReplicas();
