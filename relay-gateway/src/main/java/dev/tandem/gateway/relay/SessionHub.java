@@ -248,10 +248,6 @@ public class SessionHub {
     // ---- frames from clients ------------------------------------------------------------------
 
     public Uni<Void> receive(WebSocketConnection connection, String frame) {
-        if (connection.isClosed()) {
-            // closed by us (a limit, a refusal): what the client had already sent is not read
-            return Uni.createFrom().voidItem();
-        }
         Link link = connection.userData().get(LINK);
         Room room = live(link);
         if (room == null) {
@@ -276,10 +272,6 @@ public class SessionHub {
     }
 
     public Uni<Void> receive(WebSocketConnection connection, Buffer frame) {
-        if (connection.isClosed()) {
-            // closed by us (a limit, a refusal): what the client had already sent is not read
-            return Uni.createFrom().voidItem();
-        }
         Link link = connection.userData().get(LINK);
         Room room = live(link);
         if (room == null) {
