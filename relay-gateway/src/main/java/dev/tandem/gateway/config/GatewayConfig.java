@@ -67,6 +67,17 @@ public interface GatewayConfig {
         /** The shortest time between two resync requests the gateway sends one session's visitor. */
         @WithDefault("1s")
         Duration resyncInterval();
+
+        /** How often this replica renews, on the relay topic, the presence of what it holds of each session. */
+        @WithDefault("5s")
+        Duration presenceInterval();
+
+        /**
+         * What another replica claimed of a session is forgotten when that replica has published nothing of
+         * the session for this long (it died without saying so); a few presence intervals.
+         */
+        @WithDefault("15s")
+        Duration presenceTtl();
     }
 
     /** Per-connection limits; a flood closes with 1008, a slow reader loses frames and gets a resync. */

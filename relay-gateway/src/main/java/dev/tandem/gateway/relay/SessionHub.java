@@ -71,6 +71,8 @@ public class SessionHub {
         final Set<Link> observers = new LinkedHashSet<>();
         /** Other replicas' connections in this session: role, replica, how many. */
         final Map<Role, Map<UUID, Integer>> remote = new EnumMap<>(Role.class);
+        /** When each other replica last published anything of this session (System.nanoTime()). */
+        final Map<UUID, Long> heardAt = new HashMap<>();
         /** This room's outgoing stream on the relay topic. */
         final long stream = ThreadLocalRandom.current().nextLong();
         long seq;
@@ -186,7 +188,18 @@ public class SessionHub {
                         replaced = room.agent;
                         room.agent = link;
                     }
-                    case OBSERVER -> room.observers.add(link);
+                    case OBSERVER -> {
+                        // one socket per observer (join token subject) on this replica: the newest
+                        for (Link observer : room.observers) {
+                            if (observer.token.subject().equals(token.subject())) {
+                                replaced = observer;
+                            }
+                        }
+                        if (replaced != null) {
+                            room.observers.remove(replaced);
+                        }
+                        room.observers.add(link);
+                    }
                 }
                 if (role != Role.OBSERVER) {
                     // one visitor and one agent per session: the newest connection wins everywhere
@@ -546,6 +559,7 @@ public class SessionHub {
         }
         boolean gap;
         synchronized (room) {
+            room.heardAt.put(envelope.replica(), System.nanoTime());
             Long last = room.seen.put(envelope.stream(), envelope.seq());
             gap = last != null && envelope.seq() > last + 1;
         }
@@ -636,6 +650,63 @@ public class SessionHub {
         }
         for (Link peer : tell) {
             sendNotice(peer, Map.of("t", "peer", "role", role.wire(), "connected", after));
+        }
+    }
+
+    /**
+     * The presence lease, run every {@code relay.presence-interval}: this replica renews what it holds of
+     * each session (a presence record per role it has here), and forgets what another replica claimed of
+     * a session when that replica has published nothing of it for {@code relay.presence-ttl} (it died
+     * without saying so: a crash, a partition). The local sides are told that the peer is gone ({@code
+     * peer}, connected false), and frames stop going onto the topic for it. A replica that was only slow
+     * comes back with its next renewal (and the peer is told it is there again).
+     */
+    public void renewPresence() {
+        long now = System.nanoTime();
+        long ttl = config.relay().presenceTtl().toNanos();
+        for (Room room : rooms.values()) {
+            List<Role> gone = new ArrayList<>(0);
+            Map<Role, List<Link>> tell = new EnumMap<>(Role.class);
+            synchronized (room) {
+                if (room.gone) {
+                    continue;
+                }
+                for (Role mine : Role.values()) {
+                    if (room.local(mine) > 0) {
+                        publishPresence(room, mine, 0);
+                    }
+                }
+                Set<UUID> silent = new java.util.HashSet<>();
+                room.heardAt.entrySet().removeIf(heard -> {
+                    boolean expired = now - heard.getValue() > ttl;
+                    if (expired) {
+                        silent.add(heard.getKey());
+                    }
+                    return expired;
+                });
+                if (silent.isEmpty()) {
+                    continue;
+                }
+                for (Role role : Role.values()) {
+                    Map<UUID, Integer> replicas = room.remote.get(role);
+                    if (replicas == null) {
+                        continue;
+                    }
+                    boolean before = room.present(role);
+                    replicas.keySet().removeAll(silent);
+                    if (before && !room.present(role)) {
+                        gone.add(role);
+                        tell.put(role, role == Role.VISITOR ? room.recipients(From.VISITOR) : room.recipients(From.AGENT));
+                    }
+                }
+            }
+            for (Role role : gone) {
+                metrics.drop("presence-expired");
+                Log.debugf("the %s of a session went silent on another replica", role.wire());
+                for (Link peer : tell.get(role)) {
+                    sendNotice(peer, Map.of("t", "peer", "role", role.wire(), "connected", false));
+                }
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tandem.gateway.config.GatewayConfig;
+import dev.tandem.gateway.messaging.RelayAssignment;
 import dev.tandem.gateway.relay.SessionHub;
 import dev.tandem.gateway.security.JoinToken;
 import dev.tandem.gateway.security.JoinToken.Role;
@@ -27,7 +28,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * observers). An agent or observer also carries its OIDC access token, as the Quarkus guide describes,
  * in the subprotocol {@code quarkus-http-upgrade#Authorization#Bearer%20<token>} (turned into an
  * Authorization header before authentication); its principal must be the join token's subject.
- * Anything else gets 403 and no socket.
+ * Anything else gets 403 and no socket. Until the replica reads {@code tandem.relay} (its consumer has its
+ * partitions, {@link RelayAssignment}) every upgrade gets 503: it could not hear the other replicas yet.
  */
 @ApplicationScoped
 public class JoinUpgradeCheck implements HttpUpgradeCheck {
@@ -40,11 +42,14 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
     private final SiteOrigins origins;
     private final SessionHub hub;
     private final boolean identityRequired;
+    private final RelayAssignment relay;
 
-    public JoinUpgradeCheck(JoinTokenVerifier verifier, SiteOrigins origins, SessionHub hub, GatewayConfig config) {
+    public JoinUpgradeCheck(JoinTokenVerifier verifier, SiteOrigins origins, SessionHub hub, GatewayConfig config,
+            RelayAssignment relay) {
         this.verifier = verifier;
         this.origins = origins;
         this.hub = hub;
+        this.relay = relay;
         this.identityRequired = config.agentIdentityRequired();
     }
 
@@ -57,6 +62,10 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
         };
         if (roles == null) {
             return CheckResult.rejectUpgrade(404);
+        }
+        if (!relay.assigned()) {
+            Log.infof("WebSocket refused: not reading tandem.relay yet");
+            return CheckResult.rejectUpgrade(503);
         }
         boolean visitorEndpoint = roles.contains(Role.VISITOR);
         String origin = context.httpRequest().getHeader("Origin");

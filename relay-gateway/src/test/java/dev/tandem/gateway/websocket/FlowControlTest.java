@@ -91,6 +91,7 @@ class FlowControlTest {
     /** An agent whose client reads nothing until {@link Stalled#resume}: its TCP window fills, then the gateway's queue. */
     Stalled stalledAgent(String sessionId) {
         Stalled listener = new Stalled();
+        TestSocket.awaitReady(ws(agentUri));
         listener.socket = TestSocket.HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
                 .header("Origin", RelaySocketTest.CONSOLE)
                 .subprotocols("tandem.v1", "tandem.token." + JwksTestResource.token(sessionId, "agent", "VIEW_ONLY"),

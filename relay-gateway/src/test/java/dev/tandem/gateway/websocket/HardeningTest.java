@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -127,7 +128,33 @@ class HardeningTest {
 
     @Test
     void malformedUnknownAndDeeplyNestedMessagesCloseOnlyTheirOwnSocket() throws Exception {
-        TestSocket bystander = visitor(UUID.randomUUID().toString());
+        String other = UUID.randomUUID().toString();
+        TestSocket bystander = visitor(other);
+        TestSocket bystanderAgent = agent(other);
+        bystanderAgent.next(); // hello
+        // Text frames whose bytes are not UTF-8 (0xC3 starts a sequence that '(' does not continue). The
+        // transport decodes text leniently: an invalid sequence becomes U+FFFD before the gateway reads it,
+        // so no invalid UTF-8 ever reaches the other side. In the type it is a type no one may send: 1003.
+        try (RawSocket badType = RawSocket.open(visitorUri, "/ws/visitor", SITE, "tandem.v1",
+                "tandem.token." + JwksTestResource.token(UUID.randomUUID().toString(), "visitor", "VIEW_ONLY"))) {
+            badType.sendFrame(1, new byte[] { '{', '"', 't', '"', ':', '"', (byte) 0xc3, '(', '"', '}' });
+            assertEquals(1003, badType.awaitCloseCode(), "a type that is not UTF-8");
+        }
+        // In a value, the frame goes on with U+FFFD in place of the invalid bytes, and the socket stays open.
+        String lenient = UUID.randomUUID().toString();
+        TestSocket lenientAgent = agent(lenient);
+        try (RawSocket badValue = RawSocket.open(visitorUri, "/ws/visitor", SITE, "tandem.v1",
+                "tandem.token." + JwksTestResource.token(lenient, "visitor", "VIEW_ONLY"))) {
+            lenientAgent.next(); // hello
+            byte[] head = "{\"t\":\"viewport\",\"seq\":1,\"w\":1,\"h\":1,\"n\":\"".getBytes(StandardCharsets.UTF_8);
+            byte[] frame = java.util.Arrays.copyOf(head, head.length + 4);
+            frame[head.length] = (byte) 0xc3;
+            frame[head.length + 1] = '(';
+            frame[head.length + 2] = '"';
+            frame[head.length + 3] = '}';
+            badValue.sendFrame(1, frame);
+            assertEquals("{\"t\":\"viewport\",\"seq\":1,\"w\":1,\"h\":1,\"n\":\"\uFFFD(\"}", lenientAgent.nextRelayed());
+        }
         TestSocket nested = visitor(UUID.randomUUID().toString());
         nested.send("{\"t\":\"snapshot\",\"root\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
         assertEquals(1007, nested.closeCode.get(10, TimeUnit.SECONDS));
@@ -137,8 +164,11 @@ class HardeningTest {
         TestSocket trailing = visitor(UUID.randomUUID().toString());
         trailing.send("{\"t\":\"pointer\",\"x\":1} {}");
         assertEquals(1007, trailing.closeCode.get(10, TimeUnit.SECONDS));
+        // another session on this replica goes on: its frame still reaches its agent
         bystander.send("{\"t\":\"pointer\",\"x\":1,\"y\":1}");
+        assertEquals("{\"t\":\"pointer\",\"x\":1,\"y\":1}", bystanderAgent.nextRelayed());
         assertFalse(bystander.closeCode.isDone());
+        assertFalse(bystanderAgent.closeCode.isDone());
     }
 
     @Test

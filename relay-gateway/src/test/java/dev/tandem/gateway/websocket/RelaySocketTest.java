@@ -80,6 +80,42 @@ class RelaySocketTest {
     }
 
     @Test
+    void aReconnectWithTheSameJoinTokenWorksButLeavesOnlyOneLiveSocketPerRole() throws Exception {
+        String session = UUID.randomUUID().toString();
+        String visitorToken = "tandem.token." + JwksTestResource.token(session, "visitor", "VIEW_ONLY");
+        String agentToken = "tandem.token." + JwksTestResource.token(session, "agent", "VIEW_ONLY");
+        String observerToken = "tandem.token." + JwksTestResource.token(session, "observer", "supervisor1", "VIEW_ONLY");
+        TestSocket visitor = TestSocket.open(ws(visitorUri), SITE, "tandem.v1", visitorToken);
+        visitor.next(); // hello
+        TestSocket agent = TestSocket.open(ws(agentUri), CONSOLE, "tandem.v1", agentToken, bearer("agent1", "agent"));
+        agent.next();
+        TestSocket observer = TestSocket.open(ws(agentUri), CONSOLE, "tandem.v1", observerToken,
+                bearer("supervisor1", "supervisor"));
+        observer.next();
+
+        // the same tokens again, as a client reconnecting before the gateway noticed its old socket is gone
+        TestSocket agentAgain = TestSocket.open(ws(agentUri), CONSOLE, "tandem.v1", agentToken, bearer("agent1", "agent"));
+        assertTrue(agentAgain.next().contains("\"peerConnected\":true"));
+        TestSocket visitorAgain = TestSocket.open(ws(visitorUri), SITE, "tandem.v1", visitorToken);
+        assertTrue(visitorAgain.next().contains("\"peerConnected\":true"));
+        TestSocket observerAgain = TestSocket.open(ws(agentUri), CONSOLE, "tandem.v1", observerToken,
+                bearer("supervisor1", "supervisor"));
+        observerAgain.next();
+        assertEquals(1000, agent.closeCode.get(10, TimeUnit.SECONDS), "the agent's older socket is let go");
+        assertEquals(1000, visitor.closeCode.get(10, TimeUnit.SECONDS), "the visitor's older socket is let go");
+        assertEquals(1000, observer.closeCode.get(10, TimeUnit.SECONDS), "the observer's older socket is let go");
+
+        String viewport = "{\"t\":\"viewport\",\"seq\":1,\"w\":3,\"h\":3}";
+        visitorAgain.send(viewport);
+        assertEquals(viewport, agentAgain.nextRelayed());
+        assertEquals(viewport, observerAgain.nextRelayed());
+        agentAgain.send("{\"t\":\"pointer\",\"x\":3,\"y\":4}");
+        assertEquals("{\"t\":\"pointer\",\"x\":3,\"y\":4}", visitorAgain.nextRelayed());
+        assertFalse(agent.received.stream().anyMatch(m -> m.contains("viewport")), "nothing reached the old socket");
+        assertFalse(observer.received.stream().anyMatch(m -> m.contains("viewport")), "nothing reached the old socket");
+    }
+
+    @Test
     void framesNeverCrossIntoAnotherSession() throws Exception {
         String one = UUID.randomUUID().toString();
         String two = UUID.randomUUID().toString();
@@ -148,11 +184,16 @@ class RelaySocketTest {
         String session = UUID.randomUUID().toString();
         TestSocket visitor = visitor(session, "VIEW_ONLY");
         TestSocket agent = agent(session, "VIEW_ONLY");
-        TestSocket bystander = visitor(UUID.randomUUID().toString(), "VIEW_ONLY");
+        String other = UUID.randomUUID().toString();
+        TestSocket bystander = visitor(other, "VIEW_ONLY");
+        TestSocket bystanderAgent = agent(other, "VIEW_ONLY");
+        bystanderAgent.next(); // hello
         String huge = "{\"t\":\"snapshot\",\"pad\":\"" + "x".repeat(1_200_000) + "\"}";
         visitor.socket.sendText(huge, true);
         assertEquals(1009, visitor.closeCode.get(10, TimeUnit.SECONDS));
         bystander.send("{\"t\":\"viewport\",\"seq\":1,\"w\":1,\"h\":1}");
+        assertEquals("{\"t\":\"viewport\",\"seq\":1,\"w\":1,\"h\":1}", bystanderAgent.nextRelayed(),
+                "another session on this replica goes on");
         assertFalse(bystander.closeCode.isDone(), "another session's socket stays open");
         assertTrue(!agent.received.stream().anyMatch(m -> m.contains("\"pad\"")), "nothing of it was relayed");
     }

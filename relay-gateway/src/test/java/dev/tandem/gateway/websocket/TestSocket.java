@@ -24,7 +24,23 @@ final class TestSocket implements WebSocket.Listener {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** Gateways seen ready ({@code /q/health/ready}): they refuse upgrades with 503 until they read tandem.relay. */
+    private static final java.util.Set<String> READY = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static void awaitReady(URI uri) {
+        String base = "http://" + uri.getRawAuthority();
+        if (READY.contains(base)) {
+            return;
+        }
+        org.awaitility.Awaitility.await("the gateway at " + base + " ready").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> HTTP.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        READY.add(base);
+    }
+
     static TestSocket open(URI uri, String origin, String... subprotocols) {
+        awaitReady(uri);
         TestSocket listener = new TestSocket();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (origin != null) {
