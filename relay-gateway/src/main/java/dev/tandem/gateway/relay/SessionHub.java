@@ -302,6 +302,9 @@ public class SessionHub {
             case RELAY -> {
                 route(room, from(role), frame);
                 activity(room);
+                if (role == Role.VISITOR && MessagePolicy.REFUSED.equals(frame.type())) {
+                    tagRefused(room, frame.text());
+                }
                 return Uni.createFrom().voidItem();
             }
             case END -> {
@@ -327,19 +330,38 @@ public class SessionHub {
     /** Dropped, counted, and published for the audit trail at most once per interval per type. */
     private void refused(Room room, Role role, String type, String reason) {
         metrics.drop(reason);
-        long now = System.nanoTime();
-        boolean publish;
-        synchronized (room) {
-            Long last = room.refusedAt.get(type);
-            publish = last == null || now - last >= config.refusedEventInterval().toNanos();
-            if (publish) {
-                room.refusedAt.put(type, now);
-            }
-        }
-        if (publish) {
+        if (firstRefusalInInterval(room, type)) {
             events.actionRefused(room.sessionId, role, type, reason);
         }
         Log.debugf("dropped a '%s' from the %s of a %s session", type, role.wire(), room.mode);
+    }
+
+    /**
+     * The visitor's tag refused an agent's action (relayed to the agent already): published as the agent's
+     * ActionRefused with the tag's reason, like the gateway's own drops, at most once per interval per action
+     * and reason.
+     */
+    private void tagRefused(Room room, String frame) {
+        TagRefusal refusal = TagRefusal.fromRefusedMessage(frame, json);
+        if (refusal == null) {
+            metrics.drop("refused-unaudited");
+            return;
+        }
+        if (firstRefusalInInterval(room, "tag:" + refusal.action() + ":" + refusal.reason())) {
+            events.actionRefused(room.sessionId, Role.AGENT, refusal.action(), refusal.reason());
+        }
+    }
+
+    private boolean firstRefusalInInterval(Room room, String key) {
+        long now = System.nanoTime();
+        synchronized (room) {
+            Long last = room.refusedAt.get(key);
+            if (last != null && now - last < config.refusedEventInterval().toNanos()) {
+                return false;
+            }
+            room.refusedAt.put(key, now);
+            return true;
+        }
     }
 
     /**
