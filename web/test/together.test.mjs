@@ -552,3 +552,107 @@ test("the viewer: Fit scales the visitor's viewport into the element; off shows 
     await viewer.context.close();
   }
 });
+
+test("text selection both ways: node ids and offsets; never across masked, blocked or scrubbed text", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html", { viewport: { width: 800, height: 600 } });
+  const viewer = await openViewer(browser, server);
+  try {
+    const { page } = visitor;
+    const { frames, snapshot } = await connect(page, "VIEW_ONLY");
+    await deliver(viewer.page, frames);
+    await settle(viewer.page);
+    const sentByViewer = () => viewer.page.evaluate(() => window.__sockets[0].sent.splice(0).map((f) => JSON.parse(f)));
+    await sentByViewer();
+    const select = (id, from, to, endId = id, endChild = 0) => page.evaluate(({ id, from, to, endId, endChild }) => {
+      const range = document.createRange();
+      range.setStart(document.getElementById(id).firstChild, from);
+      range.setEnd(document.getElementById(endId).childNodes[endChild], to);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+    }, { id, from, to, endId, endChild });
+    // Selection messages the tag sent, once the last one has the wanted number of ranges.
+    const selectionsUntil = async (ranges) => {
+      const sent = [];
+      await page.waitForFunction((n) => window.__sockets[0].sent.some((f) => {
+        const m = JSON.parse(f);
+        return m.t === "selection" && m.ranges.length === n;
+      }), ranges, { timeout: 5_000 });
+      sent.push(...(await page.evaluate(() => window.__takeSent())).filter((f) => f.t === "selection"));
+      return sent;
+    };
+
+    // The visitor selects "words" in plain text (view-only too): the agent's view marks the same words.
+    await select("words", 6, 11);
+    const plain = await selectionsUntil(1);
+    assert.equal(plain.length, 1, JSON.stringify(plain));
+    assert.deepEqual([plain[0].ranges[0].startOffset, plain[0].ranges[0].endOffset], [6, 11]);
+    await deliver(viewer.page, plain);
+    const marked = viewer.page.locator("tandem-viewer [data-testid=viewer-visitor-selection]");
+    await marked.first().waitFor();
+    const markBox = await marked.first().boundingBox();
+    const words = await viewerPoint(viewer.page, "words", 0, 0);
+    assert.ok(Math.abs(markBox.y - words.y) < 12, `the mark is on the paragraph: ${JSON.stringify([markBox, words])}`);
+
+    // Across the masked name: nothing of it is sent (not even where it ends); the agent's mark goes away.
+    await select("words", 6, 8, "words", 2);
+    const masked = await selectionsUntil(0);
+    assert.deepEqual(masked.map((f) => f.ranges), [[]]);
+    await deliver(viewer.page, masked);
+    await viewer.page.waitForFunction(() => document.getElementById("viewer").shadowRoot.querySelectorAll("[data-testid=viewer-visitor-selection]").length === 0);
+    // Inside the masked name, and in text the detectors scrub: never sent (the next plain selection is all that comes).
+    await select("hidden-name", 0, 4);
+    await page.waitForFunction(() => getSelection().toString() === "Jane");
+    await select("card", 5, 9);
+    await select("words", 0, 5);
+    const after = await selectionsUntil(1);
+    assert.deepEqual(after.map((f) => f.ranges.map((r) => [r.startOffset, r.endOffset])), [[[0, 5]]]);
+
+    // The agent drags over the view: the selection goes to the visitor's page and is marked there.
+    const from = await viewerPoint(viewer.page, "target", 0.02, 0.12);
+    const to = await viewerPoint(viewer.page, "target", 0.9, 0.12);
+    await viewer.page.mouse.move(from.x, from.y);
+    await viewer.page.mouse.down();
+    await viewer.page.mouse.move((from.x + to.x) / 2, from.y, { steps: 4 });
+    await viewer.page.mouse.move(to.x, to.y, { steps: 4 });
+    await viewer.page.mouse.up();
+    const sent = await sentByViewer();
+    const agentSelection = sent.filter((f) => f.t === "selection");
+    assert.equal(agentSelection.length, 1, JSON.stringify(sent.filter((f) => f.t !== "pointer")));
+    assert.equal(agentSelection[0].ranges.length, 1);
+    assert.ok(!sent.some((f) => f.t === "highlight"), "a drag selects, it does not click");
+    await page.evaluate((list) => { for (const f of list) window.__sockets[0].deliver(f); }, agentSelection);
+    const onPage = page.locator("[data-testid=tandem-agent-selection]");
+    await onPage.first().waitFor();
+    const box = await onPage.first().boundingBox();
+    const target = await page.locator("#target").boundingBox();
+    assert.ok(box.y >= target.y - 2 && box.y <= target.y + target.height, "marked on the element's text");
+    assert.equal(await page.evaluate(() => getSelection().toString()), "Plain", "the visitor's own selection is untouched");
+
+    // An agent's range over the masked name is ignored by the tag; a click clears the agent's selection.
+    let nameText;
+    const walk = (node) => {
+      if (node.type === 1 && node.attrs.id === "hidden-name") nameText = node.children[0].id;
+      for (const child of node.children ?? []) walk(child);
+    };
+    walk(snapshot.root);
+    assert.equal(typeof nameText, "number");
+    await page.evaluate((id) => window.__sockets[0].deliver({ t: "selection", ranges: [{ startId: id, startOffset: 0, endId: id, endOffset: 4 }] }), nameText);
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-agent-selection]").length === 0);
+    await viewer.page.mouse.click(to.x, to.y);
+    const cleared = (await sentByViewer()).filter((f) => f.t === "selection");
+    assert.deepEqual(cleared.map((f) => f.ranges), [[]]);
+
+    // The marks go when the session ends.
+    await page.evaluate((list) => { for (const f of list) window.__sockets[0].deliver(f); }, agentSelection);
+    await onPage.first().waitFor();
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "ended", reason: "agent-ended" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui") === null
+      || document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-agent-selection]").length === 0);
+    assert.deepEqual(viewer.problems.errors, []);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});

@@ -8,6 +8,10 @@ export const VIEWER_STYLES = `
 .stage[hidden] { display: none; }
 iframe { display: block; border: 0; background: #fff; pointer-events: none; }
 .overlay { position: absolute; inset: 0; cursor: crosshair; }
+.marks { position: absolute; inset: 0; pointer-events: none; overflow: hidden; }
+.marks div { position: absolute; left: 0; top: 0; pointer-events: none; opacity: 0.35; }
+.visitor-selection { background: #f59e0b; }
+.agent-selection { background: #2563eb; }
 .cursor {
   position: absolute; left: 0; top: 0; pointer-events: none; z-index: 2;
   transition: transform 80ms linear;

@@ -6,6 +6,7 @@ import type { AgentMessage } from "@tandem/protocol";
 import { SnapshotAssembly } from "./assembly.js";
 import { AgentConnection, gatewayBases, type Frame } from "./connection.js";
 import { Replica } from "./replica.js";
+import { between, caretAt, viewRanges, ViewMarks, wireRanges } from "./selection.js";
 import { VIEWER_STYLES } from "./styles.js";
 
 export type ViewerStatus = "idle" | "connecting" | "waiting" | "live" | "ended";
@@ -107,6 +108,14 @@ export class TandemViewerElement extends HTMLElement {
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   /** Match the visitor's viewport by scaling it into the element (the default), or show it at actual size. */
   private fit = true;
+  private readonly marks: HTMLDivElement;
+  /** The visitor's text selection, and the agent's own (sent to the visitor's page). */
+  private readonly visitorSelection: ViewMarks;
+  private readonly agentSelection: ViewMarks;
+  /** Where a drag over the view started; a drag selects text instead of clicking. */
+  private dragFrom: { x: number; y: number } | null = null;
+  private selecting = false;
+  private skipClick = false;
 
   constructor() {
     super();
@@ -121,7 +130,11 @@ export class TandemViewerElement extends HTMLElement {
     this.overlay.className = "overlay";
     this.overlay.setAttribute("data-testid", "viewer-overlay");
     this.cursor = this.createCursor();
-    this.stage.append(this.iframe, this.overlay, this.cursor);
+    this.marks = document.createElement("div");
+    this.marks.className = "marks";
+    this.visitorSelection = new ViewMarks(this.marks, "visitor-selection", "viewer-visitor-selection");
+    this.agentSelection = new ViewMarks(this.marks, "agent-selection", "viewer-agent-selection");
+    this.stage.append(this.iframe, this.marks, this.overlay, this.cursor);
     this.message = document.createElement("div");
     this.message.className = "message";
     this.message.setAttribute("role", "status");
@@ -144,6 +157,8 @@ export class TandemViewerElement extends HTMLElement {
     this.overlay.addEventListener("paste", (event) => this.safely(() => this.onPaste(event)));
     this.overlay.addEventListener("wheel", (event) => this.safely(() => this.onWheel(event)), { passive: false });
 
+    this.overlay.addEventListener("mousedown", (event) => this.safely(() => this.onMouseDown(event)));
+    this.overlay.addEventListener("mouseup", (event) => this.safely(() => this.onMouseUp(event)));
     this.overlay.addEventListener("mousemove", (event) => this.safely(() => this.onMouseMove(event)));
     this.overlay.addEventListener("click", (event) => this.safely(() => this.onClick(event)));
     this.resizeObserver = typeof ResizeObserver === "function" ? new ResizeObserver(() => this.safely(() => this.layout())) : null;
@@ -360,6 +375,9 @@ export class TandemViewerElement extends HTMLElement {
           this.cursorFrame ??= requestAnimationFrame(() => this.safely(() => this.placeCursor()));
         }
         break;
+      case "selection":
+        this.visitorSelection.show(this.replica === null ? [] : viewRanges(frame["ranges"], this.replica, this.replica.document), this.iframe.contentWindow);
+        break;
       case "end":
         this.finish("visitor-ended");
         break;
@@ -386,6 +404,9 @@ export class TandemViewerElement extends HTMLElement {
     this.replica = null;
     this.stage.hidden = false;
     this.replica = Replica.build(iframe, snapshot);
+    // Fresh ids: both selections named the old ones (the tag sends its selection again).
+    this.visitorSelection.clear();
+    this.agentSelection.clear();
     this.awaitingSnapshot = false;
     this.clearResyncTimer();
     this.setStatus("live");
@@ -475,6 +496,10 @@ export class TandemViewerElement extends HTMLElement {
       this.cursorFrame = null;
     }
     this.pendingCursor = null;
+    this.visitorSelection.remove();
+    this.agentSelection.remove();
+    this.dragFrom = null;
+    this.selecting = false;
     this.focusId = null;
     this.closePicker();
     this.pendingPointer = null;
@@ -566,9 +591,50 @@ export class TandemViewerElement extends HTMLElement {
     return { x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10 };
   }
 
+  /** A press starts what may become a drag: a drag selects text (both modes), a click stays a click. */
+  private onMouseDown(event: MouseEvent): void {
+    this.selecting = false;
+    this.dragFrom = this.currentStatus === "live" && event.button === 0 && !event.ctrlKey && !event.metaKey
+      ? this.toVisitor(event)
+      : null;
+  }
+
+  private onMouseUp(event: MouseEvent): void {
+    if (this.selecting) {
+      this.selectTo(this.toVisitor(event), true);
+      this.skipClick = true;
+    }
+    this.dragFrom = null;
+    this.selecting = false;
+  }
+
+  /** Selects the text between the drag's start and `to` in the view; sends it once the drag ends. */
+  private selectTo(to: { x: number; y: number }, send: boolean): void {
+    const replica = this.replica;
+    const from = this.dragFrom;
+    if (replica === null || from === null) {
+      return;
+    }
+    const doc = replica.document;
+    const a = caretAt(doc, from.x, from.y);
+    const b = caretAt(doc, to.x, to.y);
+    const range = a === null || b === null ? null : between(doc, a, b);
+    this.agentSelection.show(range === null || range.collapsed ? [] : [range], this.iframe.contentWindow);
+    if (send) {
+      this.connection?.send({ t: "selection", ranges: wireRanges(range, replica) });
+    }
+  }
+
   private onMouseMove(event: MouseEvent): void {
     if (this.currentStatus !== "live") {
       return;
+    }
+    if (this.dragFrom !== null && (event.buttons & 1) === 1) {
+      const at = this.toVisitor(event);
+      if (this.selecting || Math.hypot(at.x - this.dragFrom.x, at.y - this.dragFrom.y) > 4 / this.scale) {
+        this.selecting = true;
+        this.selectTo(at, false);
+      }
     }
     this.pendingPointer = this.toVisitor(event);
     this.pointerFrame ??= requestAnimationFrame(() => {
@@ -586,6 +652,15 @@ export class TandemViewerElement extends HTMLElement {
       return;
     }
     event.preventDefault();
+    if (this.skipClick) {
+      // the end of a drag that selected text
+      this.skipClick = false;
+      return;
+    }
+    if (this.agentSelection.count > 0) {
+      this.agentSelection.clear();
+      this.connection?.send({ t: "selection", ranges: [] });
+    }
     const { x, y } = this.toVisitor(event);
     const wiggle = event.ctrlKey || event.metaKey;
     const id = this.replica?.idAt(x, y);

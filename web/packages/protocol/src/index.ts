@@ -260,9 +260,31 @@ export interface PageMessage {
   url: string;
 }
 
+/**
+ * A text range by node ids of the current snapshot, with offsets as in a DOM Range: characters in a
+ * text node, a child index in an element.
+ */
+export interface SelectionRange {
+  startId: NodeId;
+  startOffset: number;
+  endId: NodeId;
+  endOffset: number;
+}
+
+/**
+ * Text selected on one side, shown on the other (both modes, both directions); `ranges: []` clears it.
+ * A selection that touches a masked or blocked node (or text the detectors scrubbed) is never sent:
+ * the sender sends `ranges: []` instead, and the receiver ignores such a range too.
+ */
+export interface SelectionMessage {
+  t: "selection";
+  ranges: SelectionRange[];
+}
+
 export type VisitorMessage =
   | PageMessage
   | RefusedMessage
+  | SelectionMessage
   | SnapshotMessage
   | MutationsMessage
   | InputMessage
@@ -347,7 +369,7 @@ export type ControlMessage =
   | ScrollToMessage
   | NavigateMessage;
 
-export type AgentMessage = PointerMessage | HighlightMessage | ResyncMessage | EndMessage | ControlMessage;
+export type AgentMessage = PointerMessage | HighlightMessage | SelectionMessage | ResyncMessage | EndMessage | ControlMessage;
 
 // ---------------------------------------------------------------------------
 // Gateway -> client

@@ -69,6 +69,10 @@ button:focus-visible { outline: 3px solid #2563eb; outline-offset: 2px; }
   box-shadow: 0 0 0 4px var(--tandem-highlight, #ffd400);
   animation: tandem-fade 1.8s ease-out forwards;
 }
+.agent-selection {
+  position: fixed; left: 0; top: 0; z-index: 2147483644; pointer-events: none;
+  background: var(--tandem-highlight, #ffd400); opacity: 0.4; mix-blend-mode: multiply;
+}
 @keyframes tandem-fade {
   0% { opacity: 0.75; transform: scale(0.5); }
   25% { opacity: 0.6; transform: scale(1); }

@@ -33,8 +33,10 @@ public final class MessagePolicy {
     public static final String PAGE = "page";
     /** The tag did not carry out an agent's action: relayed, and audited as the agent's refused action. */
     public static final String REFUSED = "refused";
-    static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer", REFUSED);
-    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "resync");
+    static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer", REFUSED,
+            "selection");
+    /** Allowed in both modes: pointing, highlights, text selection (node ids and offsets), resync. */
+    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "selection", "resync");
     static final Set<String> AGENT_CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
 
     private MessagePolicy() {

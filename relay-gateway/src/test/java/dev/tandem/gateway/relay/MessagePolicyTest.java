@@ -28,4 +28,13 @@ class MessagePolicyTest {
         assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, Mode.VIEW_ONLY, "pointer"));
         assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, Mode.VIEW_ONLY, "highlight"));
     }
+
+    @Test
+    void textSelectionGoesBothWaysInBothModesButNeverFromAnObserver() {
+        for (Mode mode : Mode.values()) {
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.VISITOR, mode, "selection"), mode.name());
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, mode, "selection"), mode.name());
+            assertEquals(Verdict.DROP, MessagePolicy.decide(Role.OBSERVER, mode, "selection"), mode.name());
+        }
+    }
 }
