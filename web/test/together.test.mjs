@@ -656,3 +656,81 @@ test("text selection both ways: node ids and offsets; never across masked, block
     await viewer.context.close();
   }
 });
+
+test("pen and laser: the agent draws on the visitor's page in page coordinates, erases; strokes go with the session", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html", { viewport: { width: 800, height: 600 } });
+  const viewer = await openViewer(browser, server);
+  try {
+    const { page } = visitor;
+    const { frames } = await connect(page, "VIEW_ONLY");
+    await deliver(viewer.page, frames);
+    await settle(viewer.page);
+    const sentByViewer = () => viewer.page.evaluate(() => window.__sockets[0].sent.splice(0).map((f) => JSON.parse(f)));
+    await sentByViewer();
+
+    // The pen (view-only too): a drag draws, sent as `draw` in the page's coordinates; no highlight, no selection.
+    await viewer.page.getByTestId("viewer-pen").click();
+    const from = await viewerPoint(viewer.page, "target", 0.1, 0.5);
+    const to = await viewerPoint(viewer.page, "target", 0.8, 0.5);
+    await viewer.page.mouse.move(from.x, from.y);
+    await viewer.page.mouse.down();
+    await viewer.page.mouse.move(to.x, to.y, { steps: 6 });
+    await viewer.page.mouse.up();
+    await viewer.page.locator("tandem-viewer [data-testid=viewer-drawing]").first().waitFor({ state: "attached" });
+    await viewer.page.waitForFunction(() => window.__sockets[0].sent.some((f) => JSON.parse(f).t === "draw"));
+    const sent = await sentByViewer();
+    const draws = sent.filter((f) => f.t === "draw");
+    assert.ok(draws.length >= 1 && draws.every((f) => f.id === draws[0].id && f.laser === undefined), JSON.stringify(draws));
+    assert.ok(!sent.some((f) => f.t === "highlight" || f.t === "selection"), "a stroke is not a click or a selection");
+    const points = draws.flatMap((f) => f.points);
+    const target = await page.locator("#target").boundingBox();
+    assert.ok(Math.abs(points[1] - (target.y + target.height / 2)) < 4, `drawn on the element: ${points.slice(0, 2)} vs ${JSON.stringify(target)}`);
+
+    // On the visitor's page it is drawn over the element, and it scrolls with the page.
+    await page.evaluate((list) => { for (const f of list) window.__sockets[0].deliver(f); }, draws);
+    const drawing = page.locator("[data-testid=tandem-drawing]");
+    await drawing.first().waitFor({ state: "attached" });
+    const before = await drawing.first().boundingBox();
+    assert.ok(Math.abs(before.y + before.height / 2 - (target.y + target.height / 2)) < 5, JSON.stringify([before, target]));
+    await page.evaluate(() => window.scrollTo(0, 100));
+    await settle(page);
+    const after = await drawing.first().boundingBox();
+    assert.ok(Math.abs(before.y - after.y - 100) < 3, `moved with the page: ${before.y} -> ${after.y}`);
+
+    // Garbage never draws and never breaks the page.
+    await page.evaluate(() => {
+      const s = window.__sockets[0];
+      s.deliver({ t: "draw", id: "x", points: [1, 2] });
+      s.deliver({ t: "draw", id: 99, points: "M0 0" });
+      s.deliver({ t: "draw", id: 98, points: [Infinity, 1, "a", 2] });
+    });
+    await settle(page);
+    assert.equal(await drawing.count(), 1, "only the real stroke");
+
+    // Erase removes the pen strokes on both sides.
+    await viewer.page.getByTestId("viewer-erase").click();
+    const erase = (await sentByViewer()).filter((f) => f.t === "erase");
+    assert.deepEqual(erase, [{ t: "erase" }]);
+    assert.equal(await viewer.page.locator("tandem-viewer [data-testid=viewer-drawing]").count(), 0);
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "erase" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-drawing]").length === 0);
+
+    // The laser fades by itself; a pen stroke left is gone when the session ends.
+    await page.evaluate(() => {
+      window.__sockets[0].deliver({ t: "draw", id: 5, points: [10, 10, 50, 50], laser: true });
+      window.__sockets[0].deliver({ t: "draw", id: 6, points: [10, 10, 80, 20] });
+    });
+    await page.locator("[data-testid=tandem-laser]").first().waitFor({ state: "attached" });
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-laser]").length === 0, null, { timeout: 5_000 });
+    assert.equal(await drawing.count(), 1);
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "ended", reason: "agent-ended" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui") === null
+      || document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-drawing]").length === 0);
+    assert.deepEqual(viewer.problems.errors, []);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});

@@ -369,7 +369,32 @@ export type ControlMessage =
   | ScrollToMessage
   | NavigateMessage;
 
-export type AgentMessage = PointerMessage | HighlightMessage | SelectionMessage | ResyncMessage | EndMessage | ControlMessage;
+/**
+ * The agent's pen or laser (both modes): points `[x, y, x, y, …]` in CSS px of the visitor's page
+ * (document coordinates, so the stroke scrolls with the page), appended to stroke `id` (new ids start a
+ * stroke). Laser strokes fade a moment after their last point; pen strokes stay until `erase`.
+ */
+export interface DrawMessage {
+  t: "draw";
+  id: number;
+  points: number[];
+  laser?: boolean;
+}
+
+/** Removes every pen stroke of the agent from the visitor's page. */
+export interface EraseMessage {
+  t: "erase";
+}
+
+export type AgentMessage =
+  | PointerMessage
+  | HighlightMessage
+  | SelectionMessage
+  | DrawMessage
+  | EraseMessage
+  | ResyncMessage
+  | EndMessage
+  | ControlMessage;
 
 // ---------------------------------------------------------------------------
 // Gateway -> client

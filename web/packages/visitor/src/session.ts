@@ -13,6 +13,7 @@ import { backoffDelay, GatewayList, pageAddress, WebSocketTransport } from "./tr
 import { AgentPresence } from "./ui/agent-presence.js";
 import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
 import { liveRanges, RangeMarks, SelectionFollower } from "./selection.js";
+import { Drawings } from "./ui/drawings.js";
 import type { TagHost } from "./ui/host.js";
 import { showSessionFrame, type SessionFrame } from "./ui/session-frame.js";
 import { SiteConfigWatcher } from "./site-config.js";
@@ -71,9 +72,12 @@ export class LiveSession {
   private selection: SelectionFollower | null = null;
   /** The agent's text selection, marked on the page (never the visitor's own selection). */
   private readonly agentSelection: RangeMarks;
+  /** The agent's pen and laser strokes (page coordinates); gone when the session ends. */
+  private readonly drawings: Drawings;
 
   constructor(private readonly options: LiveSessionOptions) {
     this.presence = new AgentPresence(options.host, options.win);
+    this.drawings = new Drawings(options.host, options.win);
     this.agentSelection = new RangeMarks(options.host.layer, options.win, "agent-selection", "tandem-agent-selection");
     this.gateways = new GatewayList(options.gateway);
     this.mode = options.grant.mode;
@@ -333,6 +337,12 @@ export class LiveSession {
         this.agentSelection.show(capture === null ? [] : liveRanges(frame["ranges"], capture, this.options.win.document));
         break;
       }
+      case "draw":
+        this.drawings.draw(frame["id"], frame["points"], booleanField(frame, "laser") === true);
+        break;
+      case "erase":
+        this.drawings.erase();
+        break;
       case "end":
         this.finish("agent-ended");
         break;
@@ -444,6 +454,7 @@ export class LiveSession {
     this.selection?.stop();
     this.selection = null;
     this.agentSelection.remove();
+    this.drawings.remove();
     this.capture?.stop();
     this.capture = null;
     this.transport?.close();

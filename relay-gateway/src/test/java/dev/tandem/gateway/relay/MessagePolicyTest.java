@@ -37,4 +37,15 @@ class MessagePolicyTest {
             assertEquals(Verdict.DROP, MessagePolicy.decide(Role.OBSERVER, mode, "selection"), mode.name());
         }
     }
+
+    @Test
+    void theAgentsPenAndLaserWorkInBothModesOnlyFromTheAgent() {
+        for (Mode mode : Mode.values()) {
+            for (String type : new String[] {"draw", "erase"}) {
+                assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, mode, type), type);
+                assertEquals(Verdict.DROP, MessagePolicy.decide(Role.OBSERVER, mode, type), type);
+                assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.VISITOR, mode, type), type);
+            }
+        }
+    }
 }
