@@ -552,3 +552,185 @@ test("the viewer: Fit scales the visitor's viewport into the element; off shows 
     await viewer.context.close();
   }
 });
+
+test("text selection both ways: node ids and offsets; never across masked, blocked or scrubbed text", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html", { viewport: { width: 800, height: 600 } });
+  const viewer = await openViewer(browser, server);
+  try {
+    const { page } = visitor;
+    const { frames, snapshot } = await connect(page, "VIEW_ONLY");
+    await deliver(viewer.page, frames);
+    await settle(viewer.page);
+    const sentByViewer = () => viewer.page.evaluate(() => window.__sockets[0].sent.splice(0).map((f) => JSON.parse(f)));
+    await sentByViewer();
+    const select = (id, from, to, endId = id, endChild = 0) => page.evaluate(({ id, from, to, endId, endChild }) => {
+      const range = document.createRange();
+      range.setStart(document.getElementById(id).firstChild, from);
+      range.setEnd(document.getElementById(endId).childNodes[endChild], to);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+    }, { id, from, to, endId, endChild });
+    // Selection messages the tag sent, once the last one has the wanted number of ranges.
+    const selectionsUntil = async (ranges) => {
+      const sent = [];
+      await page.waitForFunction((n) => window.__sockets[0].sent.some((f) => {
+        const m = JSON.parse(f);
+        return m.t === "selection" && m.ranges.length === n;
+      }), ranges, { timeout: 5_000 });
+      sent.push(...(await page.evaluate(() => window.__takeSent())).filter((f) => f.t === "selection"));
+      return sent;
+    };
+
+    // The visitor selects "words" in plain text (view-only too): the agent's view marks the same words.
+    await select("words", 6, 11);
+    const plain = await selectionsUntil(1);
+    assert.equal(plain.length, 1, JSON.stringify(plain));
+    assert.deepEqual([plain[0].ranges[0].startOffset, plain[0].ranges[0].endOffset], [6, 11]);
+    await deliver(viewer.page, plain);
+    const marked = viewer.page.locator("tandem-viewer [data-testid=viewer-visitor-selection]");
+    await marked.first().waitFor();
+    const markBox = await marked.first().boundingBox();
+    const words = await viewerPoint(viewer.page, "words", 0, 0);
+    assert.ok(Math.abs(markBox.y - words.y) < 12, `the mark is on the paragraph: ${JSON.stringify([markBox, words])}`);
+
+    // Across the masked name: nothing of it is sent (not even where it ends); the agent's mark goes away.
+    await select("words", 6, 8, "words", 2);
+    const masked = await selectionsUntil(0);
+    assert.deepEqual(masked.map((f) => f.ranges), [[]]);
+    await deliver(viewer.page, masked);
+    await viewer.page.waitForFunction(() => document.getElementById("viewer").shadowRoot.querySelectorAll("[data-testid=viewer-visitor-selection]").length === 0);
+    // Inside the masked name, and in text the detectors scrub: never sent (the next plain selection is all that comes).
+    await select("hidden-name", 0, 4);
+    await page.waitForFunction(() => getSelection().toString() === "Jane");
+    await select("card", 5, 9);
+    await select("words", 0, 5);
+    const after = await selectionsUntil(1);
+    assert.deepEqual(after.map((f) => f.ranges.map((r) => [r.startOffset, r.endOffset])), [[[0, 5]]]);
+
+    // The agent drags over the view: the selection goes to the visitor's page and is marked there.
+    const from = await viewerPoint(viewer.page, "target", 0.02, 0.12);
+    const to = await viewerPoint(viewer.page, "target", 0.9, 0.12);
+    await viewer.page.mouse.move(from.x, from.y);
+    await viewer.page.mouse.down();
+    await viewer.page.mouse.move((from.x + to.x) / 2, from.y, { steps: 4 });
+    await viewer.page.mouse.move(to.x, to.y, { steps: 4 });
+    await viewer.page.mouse.up();
+    const sent = await sentByViewer();
+    const agentSelection = sent.filter((f) => f.t === "selection");
+    assert.equal(agentSelection.length, 1, JSON.stringify(sent.filter((f) => f.t !== "pointer")));
+    assert.equal(agentSelection[0].ranges.length, 1);
+    assert.ok(!sent.some((f) => f.t === "highlight"), "a drag selects, it does not click");
+    await page.evaluate((list) => { for (const f of list) window.__sockets[0].deliver(f); }, agentSelection);
+    const onPage = page.locator("[data-testid=tandem-agent-selection]");
+    await onPage.first().waitFor();
+    const box = await onPage.first().boundingBox();
+    const target = await page.locator("#target").boundingBox();
+    assert.ok(box.y >= target.y - 2 && box.y <= target.y + target.height, "marked on the element's text");
+    assert.equal(await page.evaluate(() => getSelection().toString()), "Plain", "the visitor's own selection is untouched");
+
+    // An agent's range over the masked name is ignored by the tag; a click clears the agent's selection.
+    let nameText;
+    const walk = (node) => {
+      if (node.type === 1 && node.attrs.id === "hidden-name") nameText = node.children[0].id;
+      for (const child of node.children ?? []) walk(child);
+    };
+    walk(snapshot.root);
+    assert.equal(typeof nameText, "number");
+    await page.evaluate((id) => window.__sockets[0].deliver({ t: "selection", ranges: [{ startId: id, startOffset: 0, endId: id, endOffset: 4 }] }), nameText);
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-agent-selection]").length === 0);
+    await viewer.page.mouse.click(to.x, to.y);
+    const cleared = (await sentByViewer()).filter((f) => f.t === "selection");
+    assert.deepEqual(cleared.map((f) => f.ranges), [[]]);
+
+    // The marks go when the session ends.
+    await page.evaluate((list) => { for (const f of list) window.__sockets[0].deliver(f); }, agentSelection);
+    await onPage.first().waitFor();
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "ended", reason: "agent-ended" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui") === null
+      || document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-agent-selection]").length === 0);
+    assert.deepEqual(viewer.problems.errors, []);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});
+
+test("pen and laser: the agent draws on the visitor's page in page coordinates, erases; strokes go with the session", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html", { viewport: { width: 800, height: 600 } });
+  const viewer = await openViewer(browser, server);
+  try {
+    const { page } = visitor;
+    const { frames } = await connect(page, "VIEW_ONLY");
+    await deliver(viewer.page, frames);
+    await settle(viewer.page);
+    const sentByViewer = () => viewer.page.evaluate(() => window.__sockets[0].sent.splice(0).map((f) => JSON.parse(f)));
+    await sentByViewer();
+
+    // The pen (view-only too): a drag draws, sent as `draw` in the page's coordinates; no highlight, no selection.
+    await viewer.page.getByTestId("viewer-pen").click();
+    const from = await viewerPoint(viewer.page, "target", 0.1, 0.5);
+    const to = await viewerPoint(viewer.page, "target", 0.8, 0.5);
+    await viewer.page.mouse.move(from.x, from.y);
+    await viewer.page.mouse.down();
+    await viewer.page.mouse.move(to.x, to.y, { steps: 6 });
+    await viewer.page.mouse.up();
+    await viewer.page.locator("tandem-viewer [data-testid=viewer-drawing]").first().waitFor({ state: "attached" });
+    await viewer.page.waitForFunction(() => window.__sockets[0].sent.some((f) => JSON.parse(f).t === "draw"));
+    const sent = await sentByViewer();
+    const draws = sent.filter((f) => f.t === "draw");
+    assert.ok(draws.length >= 1 && draws.every((f) => f.id === draws[0].id && f.laser === undefined), JSON.stringify(draws));
+    assert.ok(!sent.some((f) => f.t === "highlight" || f.t === "selection"), "a stroke is not a click or a selection");
+    const points = draws.flatMap((f) => f.points);
+    const target = await page.locator("#target").boundingBox();
+    assert.ok(Math.abs(points[1] - (target.y + target.height / 2)) < 4, `drawn on the element: ${points.slice(0, 2)} vs ${JSON.stringify(target)}`);
+
+    // On the visitor's page it is drawn over the element, and it scrolls with the page.
+    await page.evaluate((list) => { for (const f of list) window.__sockets[0].deliver(f); }, draws);
+    const drawing = page.locator("[data-testid=tandem-drawing]");
+    await drawing.first().waitFor({ state: "attached" });
+    const before = await drawing.first().boundingBox();
+    assert.ok(Math.abs(before.y + before.height / 2 - (target.y + target.height / 2)) < 5, JSON.stringify([before, target]));
+    await page.evaluate(() => window.scrollTo(0, 100));
+    await settle(page);
+    const after = await drawing.first().boundingBox();
+    assert.ok(Math.abs(before.y - after.y - 100) < 3, `moved with the page: ${before.y} -> ${after.y}`);
+
+    // Garbage never draws and never breaks the page.
+    await page.evaluate(() => {
+      const s = window.__sockets[0];
+      s.deliver({ t: "draw", id: "x", points: [1, 2] });
+      s.deliver({ t: "draw", id: 99, points: "M0 0" });
+      s.deliver({ t: "draw", id: 98, points: [Infinity, 1, "a", 2] });
+    });
+    await settle(page);
+    assert.equal(await drawing.count(), 1, "only the real stroke");
+
+    // Erase removes the pen strokes on both sides.
+    await viewer.page.getByTestId("viewer-erase").click();
+    const erase = (await sentByViewer()).filter((f) => f.t === "erase");
+    assert.deepEqual(erase, [{ t: "erase" }]);
+    assert.equal(await viewer.page.locator("tandem-viewer [data-testid=viewer-drawing]").count(), 0);
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "erase" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-drawing]").length === 0);
+
+    // The laser fades by itself; a pen stroke left is gone when the session ends.
+    await page.evaluate(() => {
+      window.__sockets[0].deliver({ t: "draw", id: 5, points: [10, 10, 50, 50], laser: true });
+      window.__sockets[0].deliver({ t: "draw", id: 6, points: [10, 10, 80, 20] });
+    });
+    await page.locator("[data-testid=tandem-laser]").first().waitFor({ state: "attached" });
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-laser]").length === 0, null, { timeout: 5_000 });
+    assert.equal(await drawing.count(), 1);
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "ended", reason: "agent-ended" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui") === null
+      || document.querySelector("tandem-ui").shadowRoot.querySelectorAll("[data-testid=tandem-drawing]").length === 0);
+    assert.deepEqual(viewer.problems.errors, []);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});

@@ -814,6 +814,22 @@ export class Replica {
     return node !== undefined && isElement(node) && !this.inert.has(node) ? node : undefined;
   }
 
+  /** The rebuilt node (a text node too) behind an id, if the view shows it. */
+  node(id: NodeId): Node | undefined {
+    const node = this.nodes.get(id);
+    return node !== undefined && !this.inert.has(node) && node.isConnected ? node : undefined;
+  }
+
+  /** The id of a rebuilt node (a text node too). */
+  nodeId(node: Node): NodeId | undefined {
+    return this.inert.has(node) ? undefined : this.ids.get(node);
+  }
+
+  /** The view's document (the rebuilt page). */
+  get document(): Document {
+    return this.doc;
+  }
+
   /** The view's scroll position (the visitor's, as last reported). */
   scrollPosition(): { x: number; y: number } {
     return { x: this.win.scrollX, y: this.win.scrollY };

@@ -8,6 +8,15 @@ export const VIEWER_STYLES = `
 .stage[hidden] { display: none; }
 iframe { display: block; border: 0; background: #fff; pointer-events: none; }
 .overlay { position: absolute; inset: 0; cursor: crosshair; }
+.marks { position: absolute; inset: 0; pointer-events: none; overflow: hidden; }
+.marks div { position: absolute; left: 0; top: 0; pointer-events: none; opacity: 0.35; }
+.visitor-selection { background: #f59e0b; }
+.ink { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; overflow: hidden; }
+.ink path { fill: none; stroke-linecap: round; stroke-linejoin: round; }
+.ink .pen { stroke: #dc2626; stroke-width: 3; }
+.ink .laser { stroke: #ef4444; stroke-width: 5; opacity: 0.8; }
+.toolbar button[aria-pressed="true"] { background: #fde68a; border-color: #b45309; }
+.agent-selection { background: #2563eb; }
 .cursor {
   position: absolute; left: 0; top: 0; pointer-events: none; z-index: 2;
   transition: transform 80ms linear;

@@ -6,6 +6,7 @@ import type { AgentMessage } from "@tandem/protocol";
 import { SnapshotAssembly } from "./assembly.js";
 import { AgentConnection, gatewayBases, type Frame } from "./connection.js";
 import { Replica } from "./replica.js";
+import { between, caretAt, viewRanges, ViewMarks, wireRanges } from "./selection.js";
 import { VIEWER_STYLES } from "./styles.js";
 
 export type ViewerStatus = "idle" | "connecting" | "waiting" | "live" | "ended";
@@ -129,6 +130,22 @@ export class TandemViewerElement extends HTMLElement {
   private allowedOrigins: string[] | undefined;
   /** Match the visitor's viewport by scaling it into the element (the default), or show it at actual size. */
   private fit = true;
+  private readonly marks: HTMLDivElement;
+  /** The visitor's text selection, and the agent's own (sent to the visitor's page). */
+  private readonly visitorSelection: ViewMarks;
+  private readonly agentSelection: ViewMarks;
+  /** Where a drag over the view started; a drag selects text instead of clicking. */
+  private dragFrom: { x: number; y: number } | null = null;
+  private selecting = false;
+  private skipClick = false;
+  /** What a drag over the view does: select text, draw with the pen, or point with the laser. */
+  private tool: "select" | "pen" | "laser" = "select";
+  private stroke: { id: number; points: number[]; sent: number; laser: boolean; path: SVGPathElement } | null = null;
+  private strokeIds = 0;
+  private strokeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly ink: SVGSVGElement;
+  private readonly inkGroup: SVGGElement;
+  private readonly toolButtons = new Map<string, HTMLButtonElement>();
 
   constructor() {
     super();
@@ -143,7 +160,15 @@ export class TandemViewerElement extends HTMLElement {
     this.overlay.className = "overlay";
     this.overlay.setAttribute("data-testid", "viewer-overlay");
     this.cursor = this.createCursor();
-    this.stage.append(this.iframe, this.overlay, this.cursor);
+    this.marks = document.createElement("div");
+    this.marks.className = "marks";
+    this.visitorSelection = new ViewMarks(this.marks, "visitor-selection", "viewer-visitor-selection");
+    this.agentSelection = new ViewMarks(this.marks, "agent-selection", "viewer-agent-selection");
+    this.ink = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    this.ink.setAttribute("class", "ink");
+    this.inkGroup = document.createElementNS("http://www.w3.org/2000/svg", "g");
+    this.ink.append(this.inkGroup);
+    this.stage.append(this.iframe, this.marks, this.ink, this.overlay, this.cursor);
     this.message = document.createElement("div");
     this.message.className = "message";
     this.message.setAttribute("role", "status");
@@ -166,6 +191,8 @@ export class TandemViewerElement extends HTMLElement {
     this.overlay.addEventListener("paste", (event) => this.safely(() => this.onPaste(event)));
     this.overlay.addEventListener("wheel", (event) => this.safely(() => this.onWheel(event)), { passive: false });
 
+    this.overlay.addEventListener("mousedown", (event) => this.safely(() => this.onMouseDown(event)));
+    this.overlay.addEventListener("mouseup", (event) => this.safely(() => this.onMouseUp(event)));
     this.overlay.addEventListener("mousemove", (event) => this.safely(() => this.onMouseMove(event)));
     this.overlay.addEventListener("click", (event) => this.safely(() => this.onClick(event)));
     this.resizeObserver = typeof ResizeObserver === "function" ? new ResizeObserver(() => this.safely(() => this.layout())) : null;
@@ -408,6 +435,9 @@ export class TandemViewerElement extends HTMLElement {
           this.cursorFrame ??= requestAnimationFrame(() => this.safely(() => this.placeCursor()));
         }
         break;
+      case "selection":
+        this.visitorSelection.show(this.replica === null ? [] : viewRanges(frame["ranges"], this.replica, this.replica.document), this.iframe.contentWindow);
+        break;
       case "end":
         this.finish("visitor-ended");
         break;
@@ -434,6 +464,11 @@ export class TandemViewerElement extends HTMLElement {
     this.replica = null;
     this.stage.hidden = false;
     this.replica = Replica.build(iframe, snapshot, this.allowedOrigins);
+    iframe.contentWindow?.addEventListener("scroll", () => this.safely(() => this.followInk()), { passive: true });
+    this.followInk();
+    // Fresh ids: both selections named the old ones (the tag sends its selection again).
+    this.visitorSelection.clear();
+    this.agentSelection.clear();
     this.awaitingSnapshot = false;
     this.clearResyncTimer();
     this.setStatus("live");
@@ -523,6 +558,16 @@ export class TandemViewerElement extends HTMLElement {
       this.cursorFrame = null;
     }
     this.pendingCursor = null;
+    this.visitorSelection.remove();
+    this.agentSelection.remove();
+    this.dragFrom = null;
+    this.selecting = false;
+    this.stroke = null;
+    if (this.strokeTimer !== null) {
+      clearTimeout(this.strokeTimer);
+      this.strokeTimer = null;
+    }
+    this.inkGroup.replaceChildren();
     this.focusId = null;
     this.closePicker();
     this.pendingPointer = null;
@@ -614,9 +659,143 @@ export class TandemViewerElement extends HTMLElement {
     return { x: Math.round(x * 10) / 10, y: Math.round(y * 10) / 10 };
   }
 
+  /** A press starts what may become a drag: a drag selects text (both modes), a click stays a click. */
+  private onMouseDown(event: MouseEvent): void {
+    this.selecting = false;
+    if (this.tool !== "select") {
+      this.dragFrom = null;
+      if (this.currentStatus === "live" && event.button === 0 && this.replica !== null) {
+        event.preventDefault();
+        this.startStroke(this.toVisitor(event));
+      }
+      return;
+    }
+    this.dragFrom = this.currentStatus === "live" && event.button === 0 && !event.ctrlKey && !event.metaKey
+      ? this.toVisitor(event)
+      : null;
+  }
+
+  private onMouseUp(event: MouseEvent): void {
+    if (this.stroke !== null) {
+      this.addPoint(this.toVisitor(event));
+      this.endStroke();
+      this.skipClick = true;
+      return;
+    }
+    if (this.selecting) {
+      this.selectTo(this.toVisitor(event), true);
+      this.skipClick = true;
+    }
+    this.dragFrom = null;
+    this.selecting = false;
+  }
+
+  /** A pen or laser stroke: in the visitor's page coordinates, sent as it is drawn (every 50 ms). */
+  private startStroke(at: { x: number; y: number }): void {
+    this.strokeIds += 1;
+    const laser = this.tool === "laser";
+    const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("class", laser ? "laser" : "pen");
+    path.setAttribute("data-testid", laser ? "viewer-laser" : "viewer-drawing");
+    this.inkGroup.append(path);
+    this.stroke = { id: this.strokeIds, points: [], sent: 0, laser, path };
+    this.addPoint(at);
+  }
+
+  private addPoint(at: { x: number; y: number }): void {
+    const stroke = this.stroke;
+    const replica = this.replica;
+    if (stroke === null || replica === null || stroke.points.length >= 8_000) {
+      return;
+    }
+    const scroll = replica.scrollPosition();
+    const x = Math.round((at.x + scroll.x) * 10) / 10;
+    const y = Math.round((at.y + scroll.y) * 10) / 10;
+    const n = stroke.points.length;
+    if (n >= 2 && Math.hypot(x - (stroke.points[n - 2] as number), y - (stroke.points[n - 1] as number)) < 2) {
+      return;
+    }
+    stroke.points.push(x, y);
+    stroke.path.setAttribute("d", stroke.points.reduce((d, v, i) => d + (i % 2 === 0 ? `${i === 0 ? "M" : "L"}${v}` : ` ${v}`), ""));
+    this.strokeTimer ??= setTimeout(() => this.safely(() => this.flushStroke()), 50);
+  }
+
+  private flushStroke(): void {
+    if (this.strokeTimer !== null) {
+      clearTimeout(this.strokeTimer);
+      this.strokeTimer = null;
+    }
+    const stroke = this.stroke;
+    if (stroke === null || stroke.sent >= stroke.points.length) {
+      return;
+    }
+    const points = stroke.points.slice(stroke.sent);
+    stroke.sent = stroke.points.length;
+    this.connection?.send(stroke.laser ? { t: "draw", id: stroke.id, points, laser: true } : { t: "draw", id: stroke.id, points });
+  }
+
+  private endStroke(): void {
+    const stroke = this.stroke;
+    this.flushStroke();
+    this.stroke = null;
+    if (stroke?.laser === true) {
+      setTimeout(() => stroke.path.remove(), 1_200);
+    }
+  }
+
+  /** Strokes are in page coordinates: the view's own scroll moves them. */
+  private followInk(): void {
+    const scroll = this.replica?.scrollPosition() ?? { x: 0, y: 0 };
+    this.inkGroup.setAttribute("transform", `translate(${-scroll.x} ${-scroll.y})`);
+  }
+
+  private erase(): void {
+    for (const path of Array.from(this.inkGroup.querySelectorAll("path.pen"))) {
+      path.remove();
+    }
+    if (this.currentStatus === "live") {
+      this.connection?.send({ t: "erase" });
+    }
+  }
+
+  private setTool(tool: "select" | "pen" | "laser"): void {
+    this.tool = this.tool === tool ? "select" : tool;
+    for (const [name, button] of this.toolButtons) {
+      button.setAttribute("aria-pressed", String(name === this.tool));
+    }
+    this.toggleAttribute("data-drawing", this.tool !== "select");
+  }
+
+  /** Selects the text between the drag's start and `to` in the view; sends it once the drag ends. */
+  private selectTo(to: { x: number; y: number }, send: boolean): void {
+    const replica = this.replica;
+    const from = this.dragFrom;
+    if (replica === null || from === null) {
+      return;
+    }
+    const doc = replica.document;
+    const a = caretAt(doc, from.x, from.y);
+    const b = caretAt(doc, to.x, to.y);
+    const range = a === null || b === null ? null : between(doc, a, b);
+    this.agentSelection.show(range === null || range.collapsed ? [] : [range], this.iframe.contentWindow);
+    if (send) {
+      this.connection?.send({ t: "selection", ranges: wireRanges(range, replica) });
+    }
+  }
+
   private onMouseMove(event: MouseEvent): void {
     if (this.currentStatus !== "live") {
       return;
+    }
+    if (this.stroke !== null && (event.buttons & 1) === 1) {
+      this.addPoint(this.toVisitor(event));
+    }
+    if (this.dragFrom !== null && (event.buttons & 1) === 1) {
+      const at = this.toVisitor(event);
+      if (this.selecting || Math.hypot(at.x - this.dragFrom.x, at.y - this.dragFrom.y) > 4 / this.scale) {
+        this.selecting = true;
+        this.selectTo(at, false);
+      }
     }
     this.pendingPointer = this.toVisitor(event);
     this.pointerFrame ??= requestAnimationFrame(() => {
@@ -634,6 +813,15 @@ export class TandemViewerElement extends HTMLElement {
       return;
     }
     event.preventDefault();
+    if (this.skipClick) {
+      // the end of a drag that selected text
+      this.skipClick = false;
+      return;
+    }
+    if (this.agentSelection.count > 0) {
+      this.agentSelection.clear();
+      this.connection?.send({ t: "selection", ranges: [] });
+    }
     const { x, y } = this.toVisitor(event);
     const wiggle = event.ctrlKey || event.metaKey;
     const id = this.replica?.idAt(x, y);
@@ -762,8 +950,28 @@ export class TandemViewerElement extends HTMLElement {
         void this.requestFullscreen().catch(() => undefined);
       }
     }));
+    const tool = (name: "pen" | "laser", label: string, title: string): HTMLButtonElement => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.title = title;
+      b.setAttribute("aria-pressed", "false");
+      b.setAttribute("data-testid", `viewer-${name}`);
+      b.addEventListener("click", () => this.safely(() => this.setTool(name)));
+      this.toolButtons.set(name, b);
+      return b;
+    };
+    const erase = document.createElement("button");
+    erase.type = "button";
+    erase.textContent = "Erase";
+    erase.title = "Erase your drawings on the visitor\u2019s page";
+    erase.setAttribute("data-testid", "viewer-erase");
+    erase.addEventListener("click", () => this.safely(() => this.erase()));
     bar.append(
       this.modeBadge,
+      tool("pen", "Pen", "Draw on the visitor\u2019s page"),
+      tool("laser", "Laser", "Point with a fading laser line"),
+      erase,
       fit,
       full,
       button("\u2190 Back", "viewer-back", () => this.sendControl({ t: "navigate", action: "back" })),

@@ -268,9 +268,31 @@ export interface PageMessage {
   url: string;
 }
 
+/**
+ * A text range by node ids of the current snapshot, with offsets as in a DOM Range: characters in a
+ * text node, a child index in an element.
+ */
+export interface SelectionRange {
+  startId: NodeId;
+  startOffset: number;
+  endId: NodeId;
+  endOffset: number;
+}
+
+/**
+ * Text selected on one side, shown on the other (both modes, both directions); `ranges: []` clears it.
+ * A selection that touches a masked or blocked node (or text the detectors scrubbed) is never sent:
+ * the sender sends `ranges: []` instead, and the receiver ignores such a range too.
+ */
+export interface SelectionMessage {
+  t: "selection";
+  ranges: SelectionRange[];
+}
+
 export type VisitorMessage =
   | PageMessage
   | RefusedMessage
+  | SelectionMessage
   | SnapshotMessage
   | MutationsMessage
   | InputMessage
@@ -355,7 +377,32 @@ export type ControlMessage =
   | ScrollToMessage
   | NavigateMessage;
 
-export type AgentMessage = PointerMessage | HighlightMessage | ResyncMessage | EndMessage | ControlMessage;
+/**
+ * The agent's pen or laser (both modes): points `[x, y, x, y, …]` in CSS px of the visitor's page
+ * (document coordinates, so the stroke scrolls with the page), appended to stroke `id` (new ids start a
+ * stroke). Laser strokes fade a moment after their last point; pen strokes stay until `erase`.
+ */
+export interface DrawMessage {
+  t: "draw";
+  id: number;
+  points: number[];
+  laser?: boolean;
+}
+
+/** Removes every pen stroke of the agent from the visitor's page. */
+export interface EraseMessage {
+  t: "erase";
+}
+
+export type AgentMessage =
+  | PointerMessage
+  | HighlightMessage
+  | SelectionMessage
+  | DrawMessage
+  | EraseMessage
+  | ResyncMessage
+  | EndMessage
+  | ControlMessage;
 
 // ---------------------------------------------------------------------------
 // Gateway -> client

@@ -12,6 +12,8 @@ import { booleanField, numberField, stringField, type JsonRecord } from "./json.
 import { backoffDelay, GatewayList, pageAddress, WebSocketTransport } from "./transport.js";
 import { AgentPresence } from "./ui/agent-presence.js";
 import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
+import { liveRanges, RangeMarks, SelectionFollower } from "./selection.js";
+import { Drawings } from "./ui/drawings.js";
 import type { TagHost } from "./ui/host.js";
 import { showSessionFrame, type SessionFrame } from "./ui/session-frame.js";
 import { SiteConfigWatcher } from "./site-config.js";
@@ -67,9 +69,16 @@ export class LiveSession {
   private modePoll: ReturnType<typeof setTimeout> | null = null;
   private modePrompt: ConsentPrompt | null = null;
   private readonly answeredRequests = new Set<string>();
+  private selection: SelectionFollower | null = null;
+  /** The agent's text selection, marked on the page (never the visitor's own selection). */
+  private readonly agentSelection: RangeMarks;
+  /** The agent's pen and laser strokes (page coordinates); gone when the session ends. */
+  private readonly drawings: Drawings;
 
   constructor(private readonly options: LiveSessionOptions) {
     this.presence = new AgentPresence(options.host, options.win);
+    this.drawings = new Drawings(options.host, options.win);
+    this.agentSelection = new RangeMarks(options.host.layer, options.win, "agent-selection", "tandem-agent-selection");
     this.gateways = new GatewayList(options.gateway);
     this.mode = options.grant.mode;
     options.host.setColors({
@@ -227,7 +236,12 @@ export class LiveSession {
       config.rules.filter((rule) => rule.kind === "NO_AGENT_CONTROL").map((rule) => rule.selector),
     );
     this.presence.anchor = (id) => capture.elementById(id);
+    // Ids are fresh in each snapshot: the agent's marks name the old ones.
+    this.agentSelection.clear();
+    this.selection?.stop();
     capture.start();
+    this.selection = new SelectionFollower(win.document, capture, (ranges) => this.transport?.send({ t: "selection", ranges }));
+    this.selection.start();
   }
 
   private send(frame: CaptureFrame): void {
@@ -287,11 +301,13 @@ export class LiveSession {
       }
       case "resync":
         this.capture?.snapshot();
+        this.selection?.refresh();
         break;
       case "peer":
         // The agent (re)joined: the relay does not keep frames, so they need a fresh snapshot.
         if (stringField(frame, "role") === "agent" && booleanField(frame, "connected") === true) {
           this.capture?.snapshot();
+          this.selection?.refresh();
         }
         break;
       case "pointer": {
@@ -317,6 +333,17 @@ export class LiveSession {
         }
         break;
       }
+      case "selection": {
+        const capture = this.capture;
+        this.agentSelection.show(capture === null ? [] : liveRanges(frame["ranges"], capture, this.options.win.document));
+        break;
+      }
+      case "draw":
+        this.drawings.draw(frame["id"], frame["points"], booleanField(frame, "laser") === true);
+        break;
+      case "erase":
+        this.drawings.erase();
+        break;
       case "end":
         this.finish("agent-ended");
         break;
@@ -353,6 +380,8 @@ export class LiveSession {
   }
 
   private onClose(code: number, reason: string): void {
+    this.selection?.stop();
+    this.selection = null;
     this.capture?.stop();
     this.capture = null;
     this.transport = null;
@@ -423,6 +452,10 @@ export class LiveSession {
       clearInterval(this.frameCheck);
       this.frameCheck = null;
     }
+    this.selection?.stop();
+    this.selection = null;
+    this.agentSelection.remove();
+    this.drawings.remove();
     this.capture?.stop();
     this.capture = null;
     this.transport?.close();

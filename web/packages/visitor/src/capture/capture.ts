@@ -161,6 +161,37 @@ export class Capture {
     return this.ctx.policy.isInsideBlocked(el);
   }
 
+  /** The id of any node of the current snapshot (a text node too), when the agent has it. */
+  nodeId(node: Node): number | undefined {
+    return this.ctx.mirror.idOf(node);
+  }
+
+  /** The live node (a text node too) behind an id of the current snapshot. */
+  nodeById(id: number): Node | undefined {
+    const node = this.ctx.mirror.nodeOf(id);
+    return node !== undefined && node.isConnected ? node : undefined;
+  }
+
+  /**
+   * Whether the agent sees this node as it is on the page: not the tag's own, not masked, not blocked,
+   * and (text) not changed by the detectors. A text selection may only name and cross such nodes.
+   */
+  showsAsIs(node: Node): boolean {
+    const policy = this.ctx.policy;
+    if (this.options.ignore(node)) {
+      return false;
+    }
+    if (isElement(node)) {
+      return !policy.isMasked(node) && !policy.isInsideBlocked(node);
+    }
+    const parent = node.parentNode;
+    if (policy.isMaskedContext(parent) || (parent !== null && policy.isInsideBlocked(parent))) {
+      return false;
+    }
+    const text = node.nodeType === 3 ? (node as Text).data : null;
+    return text === null || policy.text(text, false) === text;
+  }
+
   /** The id of a node of the current snapshot (the deepest known ancestor of `el`). */
   idOf(el: Element | null): number | undefined {
     for (let node: Node | null = el; node !== null; node = node.parentNode) {

@@ -69,6 +69,16 @@ button:focus-visible { outline: 3px solid #2563eb; outline-offset: 2px; }
   box-shadow: 0 0 0 4px var(--tandem-highlight, #ffd400);
   animation: tandem-fade 1.8s ease-out forwards;
 }
+.drawings {
+  position: fixed; inset: 0; width: 100%; height: 100%; z-index: 2147483645; pointer-events: none; overflow: hidden;
+}
+.drawings path { fill: none; stroke-linecap: round; stroke-linejoin: round; }
+.drawings .pen { stroke: #dc2626; stroke-width: 3; }
+.drawings .laser { stroke: #ef4444; stroke-width: 5; opacity: 0.8; filter: drop-shadow(0 0 3px #ef4444); }
+.agent-selection {
+  position: fixed; left: 0; top: 0; z-index: 2147483644; pointer-events: none;
+  background: var(--tandem-highlight, #ffd400); opacity: 0.4; mix-blend-mode: multiply;
+}
 @keyframes tandem-fade {
   0% { opacity: 0.75; transform: scale(0.5); }
   25% { opacity: 0.6; transform: scale(1); }

@@ -35,6 +35,7 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.BoundingBox;
 
 import dev.tandem.e2e.support.RawSocket;
+import dev.tandem.e2e.support.UserTokens;
 import dev.tandem.local.LocalStack;
 
 /**
@@ -42,7 +43,8 @@ import dev.tandem.local.LocalStack;
  * agent's pointer lands on the same element, the highlight circle and the wiggle show, the agent asks for
  * shared control and the visitor consents, shared typing reaches a React-style controlled input, every
  * way to submit is refused for the agent and works for the visitor, navigation keeps the session, the X
- * ends it for both; and a view-only session refuses forged control sent straight to the gateway.
+ * ends it for both; text selection shows both ways; a view-only session refuses forged control sent straight
+ * to the gateway; the audit trail lists the refused actions (the tag's and the gateway's).
  */
 class TogetherTest {
 
@@ -129,6 +131,20 @@ class TogetherTest {
                 new Page.WaitForFunctionOptions().setTimeout(10_000));
         assertEquals("", visitor.locator("#details-result").textContent(), "a click in view-only mode is only a highlight");
 
+        // Text selection both ways (view-only too): the visitor's shows in the agent's view, and what the
+        // agent selects by dragging over the view is marked on the visitor's page.
+        visitor.evaluate("() => { const r = document.createRange(); r.selectNodeContents(document.getElementById('intro'));"
+                + " getSelection().removeAllRanges(); getSelection().addRange(r); }");
+        assertThat(agent.locator("tandem-viewer [data-testid=viewer-visitor-selection]").first()).isVisible(LONG);
+        BoundingBox introBox = mirrored.locator("#intro").boundingBox();
+        double firstLine = introBox.y + Math.min(6, introBox.height / 2);
+        agent.mouse().move(introBox.x + 2, firstLine);
+        agent.mouse().down();
+        agent.mouse().move(introBox.x + introBox.width * 0.2, firstLine, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(4));
+        agent.mouse().move(introBox.x + introBox.width * 0.4, firstLine, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(4));
+        agent.mouse().up();
+        assertThat(visitor.getByTestId("tandem-agent-selection").first()).isVisible(LONG);
+
         // The agent asks for shared control; the visitor's consent prompt; the mode changes on both sides.
         agent.getByTestId("request-shared").click();
         Locator consent = visitor.getByTestId("tandem-consent");
@@ -185,15 +201,94 @@ class TogetherTest {
         assertThat(mirrored.locator("h1")).hasText("Your details", LONG_TEXT);
 
         // The X ends it for both sides.
+        String accessToken = agentToken(agent);
+        String sharedSession = awaitSession(accessToken).path("sessionId").asText();
         visitor.getByTestId("tandem-end").click();
         assertThat(visitor.getByTestId("tandem-frame")).isHidden(new LocatorAssertions.IsHiddenOptions().setTimeout(10_000));
         assertThat(agent.getByTestId("session-ended")).containsText("visitor", new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
         agentContext.close();
 
-        // View-only refusal of forged control sent straight to the gateway is covered by the gateway's module
-        // tests (MessagePolicyTest, RelaySocketTest) and the tag's (web/test/together.test.mjs); the end-to-end
-        // version does not pass yet (the agent's highlight never reached the visitor): see the notes.
+        // A view-only session: forged control sent straight to the gateway with the agent's real tokens.
+        List<String> visitorReceived = new CopyOnWriteArrayList<>();
+        visitor.close();
+        Page second = visitorContext.newPage();
+        second.onWebSocket(ws -> ws.onFrameReceived(frame -> visitorReceived.add(frame.text())));
+        second.navigate(page);
+        invite(second, "VIEW_ONLY");
+        assertThat(second.getByTestId("tandem-frame")).isVisible(LONG);
+        JsonNode session = awaitSession(accessToken);
+        HttpResponse<String> joined = send(HttpRequest.newBuilder(stack.sessionService()
+                .resolve("/api/sessions/" + session.path("sessionId").asText() + "/join-token"))
+                .header("Authorization", "Bearer " + accessToken).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, joined.statusCode(), joined.body());
+        String joinToken = JSON.readTree(joined.body()).path("joinToken").asText();
+        RawSocket raw = RawSocket.open(stack.gateway(), "/ws/agent", origin(stack.gateway()), joinToken, accessToken, null);
+        // The gateway keeps no frames: send only once the visitor's tag is connected too.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> raw.received().stream().anyMatch(t ->
+                t.contains("\"hello\"") && t.contains("\"peerConnected\":true")
+                        || t.contains("\"peer\"") && t.contains("\"visitor\"") && t.contains("\"connected\":true")));
+        List<String> forged = new ArrayList<>();
+        for (int id = 1; id <= 80; id++) {
+            forged.add("{\"t\":\"click\",\"id\":" + id + "}");
+            forged.add("{\"t\":\"type\",\"id\":" + id + ",\"text\":\"FORGED\"}");
+            forged.add("{\"t\":\"key\",\"id\":" + id + ",\"key\":\"Enter\"}");
+        }
+        forged.add("{\"t\":\"navigate\",\"action\":\"go\",\"url\":\"/apply.html\"}");
+        forged.add("{\"t\":\"scroll-to\",\"id\":0,\"x\":0,\"y\":600}");
+        for (String frame : forged) {
+            raw.send(frame);
+        }
+        raw.send("{\"t\":\"highlight\",\"x\":10,\"y\":10}");
+        // Playwright Java hands out a page's events (here its WebSocket frames) only while the test thread is
+        // inside a Playwright call: waitForCondition keeps pumping them, an Awaitility poll of the list would not.
+        second.waitForCondition(() -> visitorReceived.stream().anyMatch(t -> t.contains("\"t\":\"highlight\"")),
+                new Page.WaitForConditionOptions().setTimeout(20_000));
+        List<String> reached = visitorReceived.stream()
+                .filter(t -> CONTROL.stream().anyMatch(c -> t.contains("\"t\":\"" + c + "\""))).toList();
+        assertEquals(List.of(), reached, "forged control frames reached the visitor's tag");
+        assertEquals(page, second.url());
+        assertEquals("", second.locator("#nickname").inputValue());
+        assertEquals("", second.locator("#town").inputValue());
+        assertEquals("", second.locator("#details-result").textContent());
+        assertFalse(raw.closed().isDone(), "dropped control keeps the connection");
+        second.getByTestId("tandem-end").click();
+        assertEquals(1000, raw.closed().get(30, java.util.concurrent.TimeUnit.SECONDS));
         visitorContext.close();
+
+        // The audit trail lists what was refused, as the agent's actions with type and reason only: the tag's
+        // refusals in the shared session, the gateway's drops in the view-only one.
+        String supervisor = UserTokens.accessToken(browser, stack.keycloak(), stack.gateway(), "supervisor1");
+        awaitRefused(supervisor, sharedSession, "click", "submit");
+        awaitRefused(supervisor, sharedSession, "type", "secret-field");
+        awaitRefused(supervisor, session.path("sessionId").asText(), "click", "view-only");
+    }
+
+    /** Waits until the session's audit trail has the agent's refused action of this type and reason. */
+    private static void awaitRefused(String supervisorToken, String sessionId, String messageType, String reason) {
+        List<String> seen = new ArrayList<>();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                HttpResponse<String> audit = send(HttpRequest.newBuilder(stack.sessionService()
+                        .resolve("/api/sessions/" + sessionId + "/audit"))
+                        .header("Authorization", "Bearer " + supervisorToken).GET());
+                seen.clear();
+                seen.add(audit.statusCode() + " " + audit.body());
+                if (audit.statusCode() != 200) {
+                    return false;
+                }
+                for (JsonNode entry : JSON.readTree(audit.body()).path("entries")) {
+                    if ("ACTION_REFUSED".equals(entry.path("kind").asText()) && "AGENT".equals(entry.path("role").asText())
+                            && messageType.equals(entry.path("messageType").asText())
+                            && reason.equals(entry.path("reason").asText())) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no refused " + messageType + " (" + reason + ") in the audit trail of " + sessionId
+                    + ": " + seen, e);
+        }
     }
 
     /** The demo chat platform invites agent1; the visitor opens the chat first and accepts the prompt. */

@@ -31,8 +31,12 @@ public final class MessagePolicy {
 
     public static final String SNAPSHOT_CHUNK = "snapshot.chunk";
     public static final String PAGE = "page";
-    static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer", "refused");
-    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "resync");
+    /** The tag did not carry out an agent's action: relayed, and audited as the agent's refused action. */
+    public static final String REFUSED = "refused";
+    static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer", REFUSED,
+            "selection");
+    /** Allowed in both modes: pointing, highlights, text selection (node ids and offsets), pen and laser, resync. */
+    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "selection", "draw", "erase", "resync");
     static final Set<String> AGENT_CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
 
     private MessagePolicy() {

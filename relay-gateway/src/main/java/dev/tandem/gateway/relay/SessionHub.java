@@ -328,7 +328,7 @@ public class SessionHub {
             case RELAY -> {
                 route(room, from(role), frame);
                 activity(room);
-                if (role == Role.VISITOR && TAG_REFUSED.equals(frame.type())) {
+                if (role == Role.VISITOR && MessagePolicy.REFUSED.equals(frame.type())) {
                     tagRefused(room, frame.text());
                 }
                 return Uni.createFrom().voidItem();
@@ -353,55 +353,41 @@ public class SessionHub {
         }
     }
 
-    /** Dropped, counted, and published for the audit trail at most once per interval per type and reason. */
+    /** Dropped, counted, and published for the audit trail at most once per interval per type (the reason follows from the role). */
     private void refused(Room room, Role role, String type, String reason) {
         metrics.drop(reason);
-        audit(room, role, type, reason);
-    }
-
-    static final String TAG_REFUSED = "refused";
-    private static final java.util.regex.Pattern TAG_REASON = java.util.regex.Pattern.compile("[a-z][a-z-]{0,31}");
-
-    /**
-     * The visitor's tag refused an agent's control message (in shared mode: a submit, a secret field, an
-     * unsafe or foreign URL, ...; docs/protocol.md): relayed to the agent as it is, and audited like the
-     * gateway's own refusals (role AGENT, the tag's reason). Only a known control type and a short
-     * lowercase reason are read from the frame, nothing else; anything else is counted, not audited.
-     */
-    private void tagRefused(Room room, String frame) {
-        String action = null;
-        String reason = null;
-        if (frame.length() <= 1024) {
-            try {
-                com.fasterxml.jackson.databind.JsonNode node = json.readTree(frame);
-                action = node.path("action").asText("");
-                reason = node.path("reason").asText("");
-            } catch (JsonProcessingException e) {
-                // counted below
-            }
-        }
-        if (action == null || !MessagePolicy.AGENT_CONTROL.contains(action) || !TAG_REASON.matcher(reason).matches()) {
-            metrics.drop("refused-unreadable");
-            return;
-        }
-        audit(room, Role.AGENT, action, reason);
-    }
-
-    private void audit(Room room, Role role, String type, String reason) {
-        long now = System.nanoTime();
-        boolean publish;
-        String key = type + "/" + reason;
-        synchronized (room) {
-            Long last = room.refusedAt.get(key);
-            publish = last == null || now - last >= config.refusedEventInterval().toNanos();
-            if (publish) {
-                room.refusedAt.put(key, now);
-            }
-        }
-        if (publish) {
+        if (firstRefusalInInterval(room, type)) {
             events.actionRefused(room.sessionId, role, type, reason);
         }
         Log.debugf("refused a '%s' of the %s in a %s session (%s)", type, role.wire(), room.mode, reason);
+    }
+
+    /**
+     * The visitor's tag refused an agent's action (relayed to the agent already): published as the agent's
+     * ActionRefused with the tag's reason, like the gateway's own drops, at most once per interval per action
+     * and reason.
+     */
+    private void tagRefused(Room room, String frame) {
+        TagRefusal refusal = TagRefusal.fromRefusedMessage(frame, json);
+        if (refusal == null) {
+            metrics.drop("refused-unaudited");
+            return;
+        }
+        if (firstRefusalInInterval(room, "tag:" + refusal.action() + ":" + refusal.reason())) {
+            events.actionRefused(room.sessionId, Role.AGENT, refusal.action(), refusal.reason());
+        }
+    }
+
+    private boolean firstRefusalInInterval(Room room, String key) {
+        long now = System.nanoTime();
+        synchronized (room) {
+            Long last = room.refusedAt.get(key);
+            if (last != null && now - last < config.refusedEventInterval().toNanos()) {
+                return false;
+            }
+            room.refusedAt.put(key, now);
+            return true;
+        }
     }
 
     /**

@@ -28,4 +28,24 @@ class MessagePolicyTest {
         assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, Mode.VIEW_ONLY, "pointer"));
         assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, Mode.VIEW_ONLY, "highlight"));
     }
+
+    @Test
+    void textSelectionGoesBothWaysInBothModesButNeverFromAnObserver() {
+        for (Mode mode : Mode.values()) {
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.VISITOR, mode, "selection"), mode.name());
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, mode, "selection"), mode.name());
+            assertEquals(Verdict.DROP, MessagePolicy.decide(Role.OBSERVER, mode, "selection"), mode.name());
+        }
+    }
+
+    @Test
+    void theAgentsPenAndLaserWorkInBothModesOnlyFromTheAgent() {
+        for (Mode mode : Mode.values()) {
+            for (String type : new String[] {"draw", "erase"}) {
+                assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, mode, type), type);
+                assertEquals(Verdict.DROP, MessagePolicy.decide(Role.OBSERVER, mode, type), type);
+                assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.VISITOR, mode, type), type);
+            }
+        }
+    }
 }

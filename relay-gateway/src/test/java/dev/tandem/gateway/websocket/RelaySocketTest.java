@@ -323,6 +323,52 @@ class RelaySocketTest {
     }
 
     @Test
+    void theTagsRefusalsReachTheAgentAndTheAuditTrailAsTheAgentsRefusedActions() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TestSocket visitor = visitor(session, "SHARED");
+        TestSocket agent = agent(session, "SHARED");
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers",
+                TandemInfraResource.bootstrapServers(), "group.id", "test-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("tandem.gateway-events"));
+            String submit = "{\"t\":\"refused\",\"action\":\"click\",\"id\":7,\"reason\":\"submit\"}";
+            visitor.send(submit);
+            assertEquals(submit, agent.nextRelayed(), "the agent sees why");
+            // Relayed, never audited: not an agent's control type, or a reason that is not a slug.
+            String odd = "{\"t\":\"refused\",\"action\":\"snapshot\",\"reason\":\"jane@example.com\"}";
+            visitor.send(odd);
+            assertEquals(odd, agent.nextRelayed());
+            visitor.send("{\"t\":\"refused\",\"action\":\"type\",\"id\":8,\"reason\":\"Secret Field: 4111\"}");
+            visitor.send("{\"t\":\"refused\",\"action\":\"type\",\"id\":9,\"reason\":\"secret-field\"}");
+            List<String> refused = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (refused.size() < 2 && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(250))) {
+                    if (session.equals(record.key()) && record.value().contains("\"ActionRefused\"")) {
+                        refused.add(record.value());
+                    }
+                }
+            }
+            // A moment more for anything that should not have been published.
+            for (int i = 0; i < 4; i++) {
+                for (var record : consumer.poll(Duration.ofMillis(250))) {
+                    if (session.equals(record.key()) && record.value().contains("\"ActionRefused\"")) {
+                        refused.add(record.value());
+                    }
+                }
+            }
+            assertEquals(2, refused.size(), "the two well-formed refusals only: " + refused);
+            assertTrue(refused.get(0).contains("\"role\":\"AGENT\"") && refused.get(0).contains("\"messageType\":\"click\"")
+                    && refused.get(0).contains("\"reason\":\"submit\""), refused.get(0));
+            assertTrue(refused.get(1).contains("\"messageType\":\"type\"") && refused.get(1).contains("\"reason\":\"secret-field\""),
+                    refused.get(1));
+            assertTrue(refused.stream().noneMatch(r -> r.contains("4111") || r.contains("example.com") || r.contains("\"id\":7")),
+                    "type and reason only: " + refused);
+        }
+        assertFalse(visitor.closeCode.isDone(), "refusals keep the visitor's socket open");
+    }
+
+    @Test
     void theBundlesAndTheConsoleAreServed() {
         io.restassured.RestAssured.given().when().get("/tandem.js").then().statusCode(200);
         io.restassured.RestAssured.given().when().get("/viewer.js").then().statusCode(200);
