@@ -256,3 +256,27 @@ test("the site's allowed origins from connect() decide, not the address the visi
     await second.context.close();
   }
 });
+
+test("without origins from connect(), the gateway's hello names them: a forged page address gives its origin nothing", async () => {
+  server.reset();
+  const { page: viewerPage, problems, context } = await openViewer(browser, server);
+  try {
+    // The gateway's hello carries the site's allowed origins from the site's config; the forged
+    // snapshot names a page on server.origin, which the site does not allow.
+    const hello = { t: "hello", role: "agent", sessionId: "s", mode: "VIEW_ONLY", peerConnected: false, origins: [server.otherOrigin, "javascript:x"] };
+    await deliver(viewerPage, [JSON.stringify(hello)]);
+    await deliver(viewerPage, hostileFrames(server.origin, server.otherOrigin).snapshot);
+    await viewerPage.waitForFunction(() => document.getElementById("viewer").status === "live");
+    const deadline = Date.now() + 10_000;
+    while (!server.requests.some((r) => r.path === "/foreign/img.png") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(server.requests.some((r) => r.path === "/foreign/img.png"), "the site's own origin loads");
+    await viewerPage.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 200))));
+    assert.deepEqual(server.requests.filter((r) => r.path.startsWith("/allowed/")).map((r) => r.path), [],
+      "nothing from the origin only the forged address names");
+    assert.deepEqual(problems.errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -128,6 +128,7 @@ export class TandemViewerElement extends HTMLElement {
   private picker: HTMLSelectElement | null = null;
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private allowedOrigins: string[] | undefined;
+  private originsFromOptions = false;
   /** Match the visitor's viewport by scaling it into the element (the default), or show it at actual size. */
   private fit = true;
   private readonly marks: HTMLDivElement;
@@ -230,6 +231,7 @@ export class TandemViewerElement extends HTMLElement {
     this.resetView();
     this.agentName = typeof options.agentName === "string" ? options.agentName.slice(0, 40) : "";
     this.allowedOrigins = originsOf(options.allowedOrigins);
+    this.originsFromOptions = this.allowedOrigins !== undefined;
     this.setStatus("connecting");
     const query = typeof options.sessionId === "string" && options.sessionId !== ""
       ? `?session=${encodeURIComponent(options.sessionId)}`
@@ -394,6 +396,14 @@ export class TandemViewerElement extends HTMLElement {
         break;
       case "hello":
         this.setMode(frame["mode"]);
+        // The gateway names the site's allowed origins (from the site's config, which the visitor cannot
+        // forge); unless the page embedding the viewer gave its own, they decide what the rebuilt page may load.
+        if (!this.originsFromOptions) {
+          const origins = originsOf(frame["origins"]);
+          if (origins !== undefined) {
+            this.allowedOrigins = origins;
+          }
+        }
         if (frame["peerConnected"] === true && this.replica === null) {
           this.requestResync(true);
         }

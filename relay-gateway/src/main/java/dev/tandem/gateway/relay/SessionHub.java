@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,7 @@ import dev.tandem.gateway.relay.RelayEnvelope.From;
 import dev.tandem.gateway.relay.RelayEnvelope.Kind;
 import dev.tandem.gateway.security.JoinToken;
 import dev.tandem.gateway.security.JoinToken.Role;
+import dev.tandem.gateway.security.SiteOrigins;
 import dev.tandem.gateway.websocket.JoinUpgradeCheck;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -130,18 +132,20 @@ public class SessionHub {
     }
 
     private final ConcurrentMap<String, Room> rooms = new ConcurrentHashMap<>();
-    /** Sessions that ended, with the System.nanoTime() until which that is remembered. */
-    private final ConcurrentMap<String, Long> endedUntil = new ConcurrentHashMap<>();
     private final GatewayEventPublisher events;
     private final RelayBus relay;
     private final GatewayMetrics metrics;
     private final ObjectMapper json;
     private final GatewayConfig config;
+    private final SiteOrigins origins;
+    private final EndedSessions ended;
     private final int maxMessageSize;
 
     public SessionHub(GatewayEventPublisher events, RelayBus relay, GatewayMetrics metrics, ObjectMapper json,
-            GatewayConfig config) {
+            GatewayConfig config, SiteOrigins origins, EndedSessions ended) {
         this.events = events;
+        this.ended = ended;
+        this.origins = origins;
         this.relay = relay;
         this.metrics = metrics;
         this.json = json;
@@ -163,7 +167,7 @@ public class SessionHub {
         boolean peerConnected;
         List<Link> tell;
         while (true) {
-            if (hasEnded(token.sessionId())) {
+            if (ended.hasEnded(token.sessionId())) {
                 // ended between the handshake check and now: no room comes back for it
                 return connection.close(new CloseReason(CLOSE_NORMAL, "session ended"));
             }
@@ -172,7 +176,7 @@ public class SessionHub {
                 if (room.gone) {
                     continue;
                 }
-                if (hasEnded(token.sessionId())) {
+                if (ended.hasEnded(token.sessionId())) {
                     if (room.empty()) {
                         room.gone = true;
                         rooms.remove(room.sessionId, room);
@@ -218,8 +222,18 @@ public class SessionHub {
         for (Link peer : tell) {
             sendNotice(peer, Map.of("t", "peer", "role", role.wire(), "connected", true));
         }
-        return connection.sendText(write(Map.of("t", "hello", "role", role.wire(), "sessionId", token.sessionId(),
-                "mode", room.mode.name(), "peerConnected", peerConnected)));
+        Map<String, Object> hello = new LinkedHashMap<>();
+        hello.put("t", "hello");
+        hello.put("role", role.wire());
+        hello.put("sessionId", token.sessionId());
+        hello.put("mode", room.mode.name());
+        hello.put("peerConnected", peerConnected);
+        if (role != Role.VISITOR) {
+            // the viewer's sanitiser and CSP let the rebuilt page load only from these: the site's config, a
+            // source the visitor cannot forge (a forged snapshot could name any page address)
+            hello.put("origins", origins.of(token.siteId()).stream().sorted().toList());
+        }
+        return connection.sendText(write(hello));
     }
 
     public void leave(WebSocketConnection connection) {
@@ -699,24 +713,9 @@ public class SessionHub {
     // ---- session lifecycle --------------------------------------------------------------------
 
     /** The session ended (from session-service): tell every local side why and close its socket. */
-    /**
-     * Whether the session ended within {@link GatewayConfig#endedSessionMemory()} (as this replica heard
-     * through {@code tandem.session-events}): its join tokens are refused even before they expire.
-     */
-    public boolean hasEnded(String sessionId) {
-        Long until = endedUntil.get(sessionId);
-        return until != null && until - System.nanoTime() > 0;
-    }
-
-    private void rememberEnded(String sessionId) {
-        long now = System.nanoTime();
-        endedUntil.values().removeIf(until -> until - now <= 0);
-        endedUntil.put(sessionId, now + config.endedSessionMemory().toNanos());
-    }
-
     public void end(String sessionId, SessionEvent.EndReason reason) {
         // first, so that no join that starts from now on recreates the room
-        rememberEnded(sessionId);
+        ended.remember(sessionId);
         Room room = rooms.remove(sessionId);
         if (room == null) {
             return;

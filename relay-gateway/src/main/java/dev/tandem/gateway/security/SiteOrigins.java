@@ -40,6 +40,11 @@ public class SiteOrigins {
         return Optional.ofNullable(sites.get(siteId));
     }
 
+    /** The origins a site's pages may come from: its config's, or the configured fallback for a site not yet known. */
+    public Set<String> of(String siteId) {
+        return sites.getOrDefault(siteId, fallback);
+    }
+
     public boolean allowsVisitor(String siteId, String origin) {
         return origin != null && sites.getOrDefault(siteId, fallback).contains(origin);
     }

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tandem.gateway.config.GatewayConfig;
 import dev.tandem.gateway.messaging.RelayAssignment;
-import dev.tandem.gateway.relay.SessionHub;
+import dev.tandem.gateway.relay.EndedSessions;
 import dev.tandem.gateway.security.JoinToken;
 import dev.tandem.gateway.security.JoinToken.Role;
 import dev.tandem.gateway.security.JoinTokenVerifier;
@@ -40,15 +40,15 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
 
     private final JoinTokenVerifier verifier;
     private final SiteOrigins origins;
-    private final SessionHub hub;
+    private final EndedSessions ended;
     private final boolean identityRequired;
     private final RelayAssignment relay;
 
-    public JoinUpgradeCheck(JoinTokenVerifier verifier, SiteOrigins origins, SessionHub hub, GatewayConfig config,
+    public JoinUpgradeCheck(JoinTokenVerifier verifier, SiteOrigins origins, EndedSessions ended, GatewayConfig config,
             RelayAssignment relay) {
         this.verifier = verifier;
         this.origins = origins;
-        this.hub = hub;
+        this.ended = ended;
         this.relay = relay;
         this.identityRequired = config.agentIdentityRequired();
     }
@@ -92,7 +92,7 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
                 return CheckResult.rejectUpgrade(403);
             }
             JoinToken claims = join.get();
-            if (hub.hasEnded(claims.sessionId())) {
+            if (ended.hasEnded(claims.sessionId())) {
                 // the same answer as for a forged token: a caller learns nothing about the session
                 Log.infof("WebSocket refused: the session has ended, on %s", context.httpRequest().path());
                 return CheckResult.rejectUpgrade(403);

@@ -79,6 +79,20 @@ class FlowControlTest {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    /** Text frames the gateway has read from clients (the gateway's own counter). */
+    private final FramesIn framesIn = new FramesIn();
+
+    private final class FramesIn {
+        double count() {
+            io.micrometer.core.instrument.Counter c = registry.find("tandem.gateway.frames").tag("direction", "in")
+                    .tag("kind", "text").counter();
+            return c == null ? 0 : c.count();
+        }
+    }
+
     URI ws(URI http) {
         return URI.create(http.toString().replaceFirst("^http", "ws"));
     }
@@ -149,10 +163,16 @@ class FlowControlTest {
         awaitHelloAndPeer(visitor);
         double coalescedBefore = metrics.drops("pointer-coalesced");
 
-        // Fill the queue past the coalescing threshold, well below its limit.
+        // Fill the queue past the coalescing threshold, well below its limit. Each frame is waited for until the
+        // gateway has read it: otherwise frames still in flight would go on filling the queue after the loop
+        // stopped, past its limit, and be dropped as for a slow reader (which is right, but not this test).
         int sent = 0;
+        double readBefore = framesIn.count();
         while (hub.queuedBytes(session, Role.AGENT) <= 2 * COALESCE && sent < 4000) {
             visitor.send(frame(++sent, 16_000));
+            int expected = sent;
+            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
+                    .until(() -> framesIn.count() - readBefore >= expected);
         }
         assertTrue(hub.queuedBytes(session, Role.AGENT) > COALESCE, "could not fill the queue");
         assertTrue(hub.queuedBytes(session, Role.AGENT) < QUEUE, "filled too far: frames were dropped");

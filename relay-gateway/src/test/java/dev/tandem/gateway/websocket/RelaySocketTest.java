@@ -64,10 +64,15 @@ class RelaySocketTest {
     void visitorPageReachesTheAgentAndTheAgentsPointerReachesTheVisitor() throws Exception {
         String session = UUID.randomUUID().toString();
         TestSocket visitor = visitor(session, "VIEW_ONLY");
-        assertTrue(visitor.next().contains("\"peerConnected\":false"));
+        String visitorHello = visitor.next();
+        assertTrue(visitorHello.contains("\"peerConnected\":false"));
+        assertFalse(visitorHello.contains("origins"), "only viewers are told the site's origins: " + visitorHello);
         TestSocket agent = agent(session, "VIEW_ONLY");
         String hello = agent.next();
         assertTrue(hello.contains("\"t\":\"hello\"") && hello.contains("\"peerConnected\":true"), hello);
+        // what the agent's viewer may load from: the site's origins (here the fallback for a site not yet known),
+        // never what a snapshot's address says
+        assertTrue(hello.contains("\"origins\":[\"http://localhost:8084\",\"http://localhost:8090\"]"), hello);
         assertTrue(visitor.next().contains("\"t\":\"peer\""), "visitor is told the agent came");
 
         String snapshot = "{\"t\":\"snapshot\",\"seq\":1,\"snapshotId\":1,\"url\":\"http://localhost:8090/\","
