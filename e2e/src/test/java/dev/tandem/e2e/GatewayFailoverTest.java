@@ -187,7 +187,7 @@ class GatewayFailoverTest {
     }
 
     @Test
-    @Disabled("written in session 4, never run end to end: two runs died at Keycloak start on the loaded machine, a third got no e2e slot before the deadline; enable after one green run")
+    @Disabled("first run (22 Nov, load average ~20): step 1 passed (fresh snapshot in 1837 ms), step 2 (SIGTERM of the replica carrying both sides, 30 s after the other replica restarted) took 6157 ms, over the 5 s the issue allows; find where the time goes before enabling")
     @Order(4)
     void aRollingRestartMovesBothSidesWithTheirSessionIntact() throws Exception {
         FrameLocator mirrored = startSessionAcrossReplicas();
@@ -220,7 +220,6 @@ class GatewayFailoverTest {
     }
 
     @Test
-    @Disabled("written in session 4, never run end to end: two runs died at Keycloak start on the loaded machine, a third got no e2e slot before the deadline; enable after one green run")
     @Order(5)
     void sessionEndedClosesBothSidesOnBothReplicas() throws Exception {
         startSessionAcrossReplicas();

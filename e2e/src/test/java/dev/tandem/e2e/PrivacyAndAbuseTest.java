@@ -180,7 +180,6 @@ class PrivacyAndAbuseTest {
         }
     }
 
-    @org.junit.jupiter.api.Disabled("not yet passed with the current fixture (binary snapshot chunks): its last run (22 Nov, session 4) stopped before the checks because the demo chat's first invite timed out (invite-service took over 10 s on an overloaded machine); re-run and enable")
     @Test
     @Order(1)
     void noCanaryFromAnyMaskedSecretReachesAFrameATopicARowALogOrTheAgentsPage() throws Exception {
@@ -498,7 +497,6 @@ class PrivacyAndAbuseTest {
         return stack.demoSite().resolve("/forged.html").toString();
     }
 
-    @org.junit.jupiter.api.Disabled("not yet re-run: its last run (22 Nov, session 4) failed only because the test took Chromium's CSP refusals (failure text 'csp') for requests that left; fixed in the test, re-run and enable")
     @Test
     @Order(2)
     void aForgedVisitorCannotRunCodeNavigateOrReachAnotherHostInTheAgentsConsole() throws Exception {
@@ -600,10 +598,7 @@ class PrivacyAndAbuseTest {
      */
     @Test
     @Order(3)
-    @org.junit.jupiter.api.Disabled("needs the viewer's sanitiser to drop resource URLs of another origin than the "
-            + "visitor's page (being done by the engine engineer on their branch); until then Chromium attempts 9 "
-            + "such requests (CSS @import, stylesheet link, url() in style and inline style, @font-face, img, video "
-            + "poster, input type=image, SVG image) and only the viewer's CSP stops them")
+    @org.junit.jupiter.api.Disabled("first run with the sanitiser fix (22 Nov, session 4): waiting for NETWORKIDLE timed out (the console keeps its socket open); the test now waits until the view's images have settled instead: re-run and enable")
     void aForgedPagesResourcesOnAnotherHostAreNotEvenAttemptedByTheAgentsChromium() throws Exception {
         BrowserContext agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
         List<String> attempts = new CopyOnWriteArrayList<>();
@@ -623,7 +618,11 @@ class PrivacyAndAbuseTest {
             FrameLocator view = agent.frameLocator("tandem-viewer iframe");
             assertThat(view.locator("#step")).hasText("HOSTILE-RESOURCES", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
             // Resources load after the document: give them until the view's own images have settled.
-            agent.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
+            // (not NETWORKIDLE: the console keeps its socket open)
+            com.microsoft.playwright.Frame viewFrame = agent.locator("tandem-viewer iframe").elementHandle().contentFrame();
+            agent.waitForCondition(() -> Boolean.TRUE.equals(viewFrame.evaluate(
+                    "() => document.readyState === 'complete' && Array.from(document.images).every((i) => i.complete)")),
+                    new Page.WaitForConditionOptions().setTimeout(30_000));
             assertEquals(List.of(), attempts, "requests the agent's Chromium attempted to another host");
             agent.getByTestId("end-session").click();
             assertThat(agent.getByTestId("waiting")).isVisible(LONG);
@@ -852,7 +851,7 @@ class PrivacyAndAbuseTest {
     // 3. Hostile agent in view-only mode
     // =========================================================================================
 
-    @org.junit.jupiter.api.Disabled("not yet re-run: its last run (22 Nov, session 4) sent the forged frames before the visitor's tag had joined, so the highlight reached nobody; the test now waits for the visitor; re-run and enable")
+    @org.junit.jupiter.api.Disabled("last run (22 Nov, session 4) timed out waiting for the highlight: Awaitility polled the visitor's frame list, but Playwright for Java delivers page events only inside a Playwright call; it now waits with Page.waitForCondition (as TogetherTest does): re-run and enable")
     @Test
     @Order(4)
     void aViewOnlyAgentsForgedControlFramesDoNothingOnTheVisitorsPageAndAreCountedAndAudited() throws Exception {
@@ -912,8 +911,9 @@ class PrivacyAndAbuseTest {
         }
         // A frame the agent may send, after them: once the visitor has it, the forged ones were handled before.
         agent.send("{\"t\":\"highlight\",\"x\":12,\"y\":34}");
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
-                .until(() -> visitorReceived.stream().anyMatch(t -> t.contains("\"highlight\"")));
+        // Playwright for Java delivers the visitor page's frame events only while a Playwright call runs
+        visitor.waitForCondition(() -> visitorReceived.stream().anyMatch(t -> t.contains("\"highlight\"")),
+                new Page.WaitForConditionOptions().setTimeout(20_000));
 
         Set<String> controlTypes = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
         List<String> reached = visitorReceived.stream()
@@ -962,7 +962,6 @@ class PrivacyAndAbuseTest {
     // 3b. Hostile agent in shared mode
     // =========================================================================================
 
-    @org.junit.jupiter.api.Disabled("new in session 4 and not yet run end to end (no e2e slot before the deadline); needs relay-gateway from commit d14095a (the tag's refusals audited); run and enable")
     @Test
     @Order(5)
     void aSharedModeAgentCannotSubmitTouchSecretFieldsOrNavigateAwayAndEachRefusalIsAudited() throws Exception {
@@ -1137,7 +1136,6 @@ class PrivacyAndAbuseTest {
     // 4. Guessing and hijacking
     // =========================================================================================
 
-    @org.junit.jupiter.api.Disabled("not yet re-run: its last run (22 Nov, session 4) found that the gateway accepted an ended session's join token; fixed in relay-gateway (d14095a, RelaySocketTest passes), re-run and enable")
     @Test
     @Order(6)
     void guessedCodesAndWrongTokensGetTheSameAnswerAsNothingAndLookupsAreRateLimited() throws Exception {
