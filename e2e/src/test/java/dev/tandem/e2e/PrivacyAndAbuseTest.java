@@ -598,7 +598,6 @@ class PrivacyAndAbuseTest {
      */
     @Test
     @Order(3)
-    @org.junit.jupiter.api.Disabled("first run with the sanitiser fix (22 Nov, session 4): waiting for NETWORKIDLE timed out (the console keeps its socket open); the test now waits until the view's images have settled instead: re-run and enable")
     void aForgedPagesResourcesOnAnotherHostAreNotEvenAttemptedByTheAgentsChromium() throws Exception {
         BrowserContext agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
         List<String> attempts = new CopyOnWriteArrayList<>();
@@ -851,7 +850,6 @@ class PrivacyAndAbuseTest {
     // 3. Hostile agent in view-only mode
     // =========================================================================================
 
-    @org.junit.jupiter.api.Disabled("last run (22 Nov, session 4) timed out waiting for the highlight: Awaitility polled the visitor's frame list, but Playwright for Java delivers page events only inside a Playwright call; it now waits with Page.waitForCondition (as TogetherTest does): re-run and enable")
     @Test
     @Order(4)
     void aViewOnlyAgentsForgedControlFramesDoNothingOnTheVisitorsPageAndAreCountedAndAudited() throws Exception {
