@@ -169,6 +169,7 @@ async function fakes(req, res, url, body) {
     }
   }
   if (url.pathname === "/api/admin/sites/demo-insurer" && req.method === "GET") {
+    if (svc.siteDelayMs) await new Promise((resolve) => setTimeout(resolve, svc.siteDelayMs));
     return send(200, siteView(current()), { ETag: etag });
   }
   if (url.pathname === "/api/admin/sites/demo-insurer/validate" && req.method === "POST") {
@@ -273,6 +274,27 @@ test("signs in with PKCE and shows built-in rules as fixed, the site's rules as 
     assert.deepEqual(problems.errors, []);
     assert.deepEqual(cspViolations(problems), []);
   } finally {
+    await context.close();
+  }
+});
+
+test("a rule added while the site is still loading is not wiped when the load lands", async () => {
+  const context = await browser.newContext();
+  try {
+    const { page, problems } = await signedIn(context);
+    assert.equal(await page.getByTestId("rule-row").count(), 2);
+    svc.siteDelayMs = 1500;
+    // Choosing the site again reloads it (discarding unsaved edits); the admin clicks Add rule at once.
+    await page.getByTestId("site-select").selectOption("demo-insurer");
+    assert.equal(await page.locator("#editor").getAttribute("aria-busy"), "true", "the editor says it is loading");
+    await page.getByTestId("add-rule").click();
+    await page.locator("#editor:not([aria-busy])").waitFor();
+    assert.equal(await page.getByTestId("rule-row").count(), 3, "the added row survived the load");
+    assert.equal(await siteRow(page, 2).getByTestId("rule-selector").inputValue(), "");
+    assert.ok(await siteRow(page, 2).getByTestId("rule-selector").evaluate((el) => el === document.activeElement));
+    assert.deepEqual(problems.errors, []);
+  } finally {
+    svc.siteDelayMs = 0;
     await context.close();
   }
 });

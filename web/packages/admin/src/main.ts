@@ -155,6 +155,8 @@ class AdminPage {
   private siteId: string | null = null;
   private etag: string | null = null;
   private version = 0;
+  /** Counts site loads: only the latest one may fill the editor (choosing sites quickly must not mix them). */
+  private loads = 0;
   private builtIn: AdminRule[] = [];
   private builtInMatches: HTMLElement[] = [];
   private rules: RuleRow[] = [];
@@ -308,8 +310,14 @@ class AdminPage {
 
   /** Loads a site (discarding unsaved edits) and its history. */
   async open(siteId: string): Promise<void> {
+    const load = ++this.loads;
+    // While a site loads, an added rule would be wiped when the load lands: the editor says it is busy and
+    // adding waits.
+    ui.editor.setAttribute("aria-busy", "true");
+    ui.addRule.disabled = true;
     try {
       const { site, etag } = await this.api.site(siteId);
+      if (load !== this.loads) return;
       this.siteId = siteId;
       this.show(site, etag);
       this.setStatus("", "");
@@ -318,7 +326,12 @@ class AdminPage {
       await this.loadHistory();
       this.scheduleValidation();
     } catch (error) {
-      this.failed(error);
+      if (load === this.loads) this.failed(error);
+    } finally {
+      if (load === this.loads) {
+        ui.editor.removeAttribute("aria-busy");
+        ui.addRule.disabled = false;
+      }
     }
   }
 
