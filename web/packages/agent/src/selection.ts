@@ -5,8 +5,8 @@
  * stand-ins) is never sent; the tag checks the same again.
  */
 import type { SelectionRange } from "@tandem/protocol";
+import { RangeBoxes, rangesFromWire, rangeTouches, wireRange } from "@tandem/dom";
 
-const MAX_RANGES = 16;
 /** What the tag puts in place of masked text (capture/detectors.ts). */
 const PLACEHOLDER = "\u2022\u2022\u2022\u2022\u2022\u2022";
 
@@ -27,75 +27,18 @@ function hidden(node: Node): boolean {
   return false;
 }
 
-function touchesHidden(range: Range): boolean {
-  const root = range.commonAncestorContainer;
-  if (hidden(range.startContainer) || hidden(range.endContainer) || hidden(root)) {
-    return true;
-  }
-  const doc = root.ownerDocument ?? (root as Document);
-  const walker = doc.createTreeWalker(root, 0x1 | 0x4);
-  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-    if (range.intersectsNode(node) && hidden(node)) {
-      return true;
-    }
-  }
-  return false;
-}
-
 /** The wire form of a range of the view; [] when it is collapsed, names unknown nodes or touches hidden content. */
 export function wireRanges(range: Range | null, nodes: ViewNodes): SelectionRange[] {
-  if (range === null || range.collapsed) {
+  if (range === null || range.collapsed || rangeTouches(range, hidden)) {
     return [];
   }
-  const startId = nodes.nodeId(range.startContainer);
-  const endId = nodes.nodeId(range.endContainer);
-  if (startId === undefined || endId === undefined || touchesHidden(range)) {
-    return [];
-  }
-  return [{ startId, startOffset: range.startOffset, endId, endOffset: range.endOffset }];
-}
-
-function nodeLength(node: Node): number {
-  return node.nodeType === 3 || node.nodeType === 8 ? (node as CharacterData).length : node.childNodes.length;
-}
-
-function offset(value: unknown, node: Node): number | undefined {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= nodeLength(node) ? value : undefined;
+  const wire = wireRange(range, (node) => nodes.nodeId(node));
+  return wire === undefined ? [] : [wire];
 }
 
 /** The view's ranges for a `selection` message from the visitor; bad or unknown ranges are left out. */
 export function viewRanges(raw: unknown, nodes: ViewNodes, doc: Document): Range[] {
-  if (!Array.isArray(raw)) {
-    return [];
-  }
-  const ranges: Range[] = [];
-  for (const item of raw.slice(0, MAX_RANGES)) {
-    if (typeof item !== "object" || item === null) {
-      continue;
-    }
-    const wire = item as Record<string, unknown>;
-    const start = typeof wire["startId"] === "number" ? nodes.node(wire["startId"]) : undefined;
-    const end = typeof wire["endId"] === "number" ? nodes.node(wire["endId"]) : undefined;
-    if (start === undefined || end === undefined) {
-      continue;
-    }
-    const startOffset = offset(wire["startOffset"], start);
-    const endOffset = offset(wire["endOffset"], end);
-    if (startOffset === undefined || endOffset === undefined) {
-      continue;
-    }
-    const range = doc.createRange();
-    try {
-      range.setStart(start, startOffset);
-      range.setEnd(end, endOffset);
-    } catch {
-      continue;
-    }
-    if (!range.collapsed) {
-      ranges.push(range);
-    }
-  }
-  return ranges;
+  return rangesFromWire(raw, (id) => nodes.node(id), doc);
 }
 
 /** The caret position at a point of the view's document, as a collapsed range. */
@@ -133,16 +76,14 @@ export function between(doc: Document, a: Range, b: Range): Range {
  */
 export class ViewMarks {
   private ranges: Range[] = [];
-  private readonly boxes: HTMLElement[] = [];
+  private readonly boxes: RangeBoxes;
   private win: Window | null = null;
   private frame: number | null = null;
   private readonly onScroll = (): void => this.request();
 
-  constructor(
-    private readonly layer: HTMLElement,
-    private readonly className: string,
-    private readonly testId: string,
-  ) {}
+  constructor(layer: HTMLElement, className: string, testId: string) {
+    this.boxes = new RangeBoxes(layer, className, testId);
+  }
 
   get count(): number {
     return this.ranges.length;
@@ -185,29 +126,6 @@ export class ViewMarks {
   }
 
   private draw(): void {
-    const rects: DOMRect[] = [];
-    for (const range of this.ranges) {
-      for (const rect of Array.from(range.getClientRects())) {
-        if (rect.width > 0 && rect.height > 0 && rects.length < 500) {
-          rects.push(rect);
-        }
-      }
-    }
-    while (this.boxes.length < rects.length) {
-      const box = document.createElement("div");
-      box.className = this.className;
-      box.setAttribute("data-testid", this.testId);
-      this.layer.append(box);
-      this.boxes.push(box);
-    }
-    for (const box of this.boxes.splice(rects.length)) {
-      box.remove();
-    }
-    rects.forEach((rect, i) => {
-      const box = this.boxes[i] as HTMLElement;
-      box.style.transform = `translate(${rect.left}px, ${rect.top}px)`;
-      box.style.width = `${rect.width}px`;
-      box.style.height = `${rect.height}px`;
-    });
+    this.boxes.draw(this.ranges);
   }
 }

@@ -5,8 +5,8 @@
  * so that selecting never tells the agent anything about masked content, not even its length.
  */
 import type { SelectionRange } from "@tandem/protocol";
+import { MAX_RANGES, RangeBoxes, rangesFromWire, rangeTouches, wireRange } from "@tandem/dom";
 import { guard } from "./guard.js";
-import { isRecord, type JsonRecord } from "./json.js";
 
 /** What the selection needs of capture. */
 export interface SelectionNodes {
@@ -16,27 +16,12 @@ export interface SelectionNodes {
   showsAsIs(node: Node): boolean;
 }
 
-const MAX_RANGES = 16;
 /** Selection changes while dragging come in floods: at most one message per this many ms. */
 const THROTTLE_MS = 100;
 
 /** Every node a range touches, its boundary containers included, shows as it is. */
 function rangeShowsAsIs(range: Range, nodes: SelectionNodes): boolean {
-  if (!nodes.showsAsIs(range.startContainer) || !nodes.showsAsIs(range.endContainer)) {
-    return false;
-  }
-  const root = range.commonAncestorContainer;
-  if (!nodes.showsAsIs(root)) {
-    return false;
-  }
-  const doc = root.ownerDocument ?? (root as Document);
-  const walker = doc.createTreeWalker(root, 0x1 | 0x4);
-  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-    if (range.intersectsNode(node) && !nodes.showsAsIs(node)) {
-      return false;
-    }
-  }
-  return true;
+  return !rangeTouches(range, (node) => !nodes.showsAsIs(node));
 }
 
 /** The wire form of a selection; [] when it is empty, collapsed, unknown to the agent, or touches hidden content. */
@@ -50,57 +35,18 @@ export function selectionRanges(selection: Selection | null, nodes: SelectionNod
     if (range.collapsed) {
       continue;
     }
-    const startId = nodes.nodeId(range.startContainer);
-    const endId = nodes.nodeId(range.endContainer);
-    if (startId === undefined || endId === undefined || !rangeShowsAsIs(range, nodes)) {
+    const wire = wireRange(range, (node) => nodes.nodeId(node));
+    if (wire === undefined || !rangeShowsAsIs(range, nodes)) {
       return [];
     }
-    ranges.push({ startId, startOffset: range.startOffset, endId, endOffset: range.endOffset });
+    ranges.push(wire);
   }
   return ranges;
-}
-
-function nodeLength(node: Node): number {
-  return node.nodeType === 3 || node.nodeType === 8 ? (node as CharacterData).length : node.childNodes.length;
-}
-
-function offset(value: unknown, node: Node): number | undefined {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= nodeLength(node) ? value : undefined;
 }
 
 /** The live ranges of a `selection` message; a range naming unknown or hidden nodes, or bad offsets, is left out. */
 export function liveRanges(raw: unknown, nodes: SelectionNodes, doc: Document): Range[] {
-  if (!Array.isArray(raw)) {
-    return [];
-  }
-  const ranges: Range[] = [];
-  for (const item of raw.slice(0, MAX_RANGES)) {
-    if (!isRecord(item)) {
-      continue;
-    }
-    const wire = item as JsonRecord;
-    const start = typeof wire["startId"] === "number" ? nodes.nodeById(wire["startId"]) : undefined;
-    const end = typeof wire["endId"] === "number" ? nodes.nodeById(wire["endId"]) : undefined;
-    if (start === undefined || end === undefined || start.ownerDocument !== doc || end.ownerDocument !== doc) {
-      continue;
-    }
-    const startOffset = offset(wire["startOffset"], start);
-    const endOffset = offset(wire["endOffset"], end);
-    if (startOffset === undefined || endOffset === undefined) {
-      continue;
-    }
-    const range = doc.createRange();
-    try {
-      range.setStart(start, startOffset);
-      range.setEnd(end, endOffset);
-    } catch {
-      continue;
-    }
-    if (!range.collapsed && rangeShowsAsIs(range, nodes)) {
-      ranges.push(range);
-    }
-  }
-  return ranges;
+  return rangesFromWire(raw, (id) => nodes.nodeById(id), doc, (range) => rangeShowsAsIs(range, nodes));
 }
 
 /** Follows the visitor's selection and sends it when it changes (throttled, the same one never twice). */
@@ -153,17 +99,19 @@ export class SelectionFollower {
  */
 export class RangeMarks {
   private ranges: Range[] = [];
-  private readonly boxes: HTMLElement[] = [];
+  private readonly boxes: RangeBoxes;
   private frame: number | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
   private readonly onMove = (): void => this.request();
 
   constructor(
-    private readonly layer: HTMLElement,
+    layer: HTMLElement,
     private readonly win: Window,
-    private readonly className: string,
-    private readonly testId: string,
-  ) {}
+    className: string,
+    testId: string,
+  ) {
+    this.boxes = new RangeBoxes(layer, className, testId);
+  }
 
   show(ranges: Range[]): void {
     this.ranges = ranges;
@@ -190,9 +138,7 @@ export class RangeMarks {
       this.win.cancelAnimationFrame(this.frame);
       this.frame = null;
     }
-    for (const box of this.boxes.splice(0)) {
-      box.remove();
-    }
+    this.boxes.clear();
   }
 
   private unlisten(): void {
@@ -212,31 +158,6 @@ export class RangeMarks {
   }
 
   private draw(): void {
-    const rects: DOMRect[] = [];
-    for (const range of this.ranges) {
-      for (const rect of Array.from(range.getClientRects())) {
-        if (rect.width > 0 && rect.height > 0 && rects.length < 500) {
-          rects.push(rect);
-        }
-      }
-    }
-    const doc = this.layer.ownerDocument;
-    while (this.boxes.length < rects.length) {
-      const box = doc.createElement("div");
-      box.className = this.className;
-      box.setAttribute("data-testid", this.testId);
-      box.setAttribute("aria-hidden", "true");
-      this.layer.append(box);
-      this.boxes.push(box);
-    }
-    for (const box of this.boxes.splice(rects.length)) {
-      box.remove();
-    }
-    rects.forEach((rect, i) => {
-      const box = this.boxes[i] as HTMLElement;
-      box.style.transform = `translate(${rect.left}px, ${rect.top}px)`;
-      box.style.width = `${rect.width}px`;
-      box.style.height = `${rect.height}px`;
-    });
+    this.boxes.draw(this.ranges);
   }
 }
