@@ -3,7 +3,7 @@ package dev.tandem.invite.messaging;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-import dev.tandem.invite.service.Outages;
+import dev.tandem.platform.problem.Outages;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 

@@ -68,13 +68,6 @@ public final class Problems {
                 List.of(), Map.of("Retry-After", String.valueOf(Math.max(1, retryAfter.toSeconds()))));
     }
 
-    /** PostgreSQL cannot be reached (restarting, failing over): nothing was changed. */
-    public static ProblemException databaseUnavailable(java.time.Duration retryAfter) {
-        return new ProblemException(503, "database-unavailable", "Service unavailable",
-                "the database cannot be reached; nothing was changed; try again later",
-                List.of(), Map.of("Retry-After", String.valueOf(Math.max(1, retryAfter.toSeconds()))));
-    }
-
     public static ProblemException validation(String field, String rule) {
         return new ProblemException(400, "validation", "Invalid request", field + ": " + rule,
                 List.of(new Problem.FieldError(field, rule)), Map.of());

@@ -123,11 +123,33 @@ public class ProblemMappers {
                 "the caller's role does not allow this operation", uri.getPath(), List.of()));
     }
 
+    /**
+     * How long a caller is asked to wait when PostgreSQL cannot be reached: a restart or fail-over is brief.
+     */
+    static final java.time.Duration DATABASE_RETRY_AFTER = java.time.Duration.ofSeconds(5);
+
+    /**
+     * A request that fails because PostgreSQL cannot be reached answers {@code 503 database-unavailable} with
+     * {@code Retry-After} (nothing was changed; the caller can retry); any other unexpected failure answers
+     * {@code 500 server-error}.
+     */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(RuntimeException e, UriInfo uri) {
+        if (Outages.databaseUnreachable(e)) {
+            Log.warnf("database unreachable on %s: %s", uri.getPath(), e.toString());
+            return problem(new ProblemException(503, "database-unavailable", "Service unavailable",
+                    "the database cannot be reached; nothing was changed; try again later", List.of(),
+                    java.util.Map.of("Retry-After", String.valueOf(DATABASE_RETRY_AFTER.toSeconds()))), uri);
+        }
         Log.errorf(e, "unexpected error on %s", uri.getPath());
         return respond(new Problem(Problem.TYPE_BASE + "server-error", "Internal error", 500,
                 "the request could not be completed; it may be retried", uri.getPath(), List.of()));
+    }
+
+    /** A checked connection failure that reaches the REST layer unwrapped. */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpectedIo(java.io.IOException e, UriInfo uri) {
+        return unexpected(new java.io.UncheckedIOException(e), uri);
     }
 
     private static Response respond(Problem problem) {

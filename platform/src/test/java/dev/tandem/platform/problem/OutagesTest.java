@@ -1,4 +1,4 @@
-package dev.tandem.invite.service;
+package dev.tandem.platform.problem;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.tandem.invite.service;
+package dev.tandem.platform.problem;
 
 import java.net.ConnectException;
 import java.net.SocketException;
