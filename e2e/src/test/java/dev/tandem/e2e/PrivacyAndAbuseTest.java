@@ -3,7 +3,6 @@ package dev.tandem.e2e;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -15,9 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +48,6 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Frame;
 import com.microsoft.playwright.FrameLocator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.WebSocketFrame;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.sun.net.httpserver.HttpServer;
@@ -61,6 +56,7 @@ import dev.tandem.e2e.support.Chunks;
 import dev.tandem.e2e.support.Forged;
 import dev.tandem.e2e.support.LeakSearch;
 import dev.tandem.e2e.support.RawSocket;
+import dev.tandem.e2e.support.SignIn;
 import dev.tandem.local.LocalStack;
 
 /**
@@ -92,7 +88,7 @@ class PrivacyAndAbuseTest {
     static final LocatorAssertions.IsVisibleOptions LONG = new LocatorAssertions.IsVisibleOptions().setTimeout(30_000);
 
     static LocalStack stack;
-    static Playwright playwright;
+    static BrowserStack stage;
     static Browser browser;
     static HttpServer attacker;
     static final List<String> attackerHits = new CopyOnWriteArrayList<>();
@@ -100,8 +96,6 @@ class PrivacyAndAbuseTest {
 
     @BeforeAll
     static void startTheStack() throws Exception {
-        Path repo = Path.of(System.getProperty("tandem.repo-root", "..")).toAbsolutePath().normalize();
-        Path state = Files.createTempDirectory("tandem-e2e-privacy");
         attacker = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), ATTACKER_PORT), 0);
         attacker.createContext("/", exchange -> {
             attackerHits.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
@@ -109,21 +103,15 @@ class PrivacyAndAbuseTest {
             exchange.close();
         });
         attacker.start();
-        stack = LocalStack.start(new LocalStack.Options(repo, state, BASE_PORT, true));
-        playwright = Browsers.playwright();
-        browser = Browsers.launch(playwright);
+        stage = BrowserStack.start("privacy", BASE_PORT);
+        stack = stage.stack();
+        browser = stage.browser();
     }
 
     @AfterAll
     static void stopTheStack() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (stack != null) {
-            stack.close();
+        if (stage != null) {
+            stage.close();
         }
         if (attacker != null) {
             attacker.stop(0);
@@ -855,33 +843,20 @@ class PrivacyAndAbuseTest {
     void aViewOnlyAgentsForgedControlFramesDoNothingOnTheVisitorsPageAndAreCountedAndAudited() throws Exception {
         // The agent's real OIDC access token, without the console (signed in through Keycloak).
         String accessToken = userToken("agent1");
-        endLiveSession(accessToken);
-        BrowserContext visitorContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
-        Page visitor = visitorContext.newPage();
         List<String> visitorReceived = new CopyOnWriteArrayList<>();
         List<String> visitorDialogs = new CopyOnWriteArrayList<>();
-        visitor.onWebSocket(ws -> ws.onFrameReceived(f -> visitorReceived.add(String.valueOf(f.text()))));
-        visitor.onDialog(d -> {
-            visitorDialogs.add(d.message());
-            d.dismiss();
+        AcceptedInvite accepted = visitorAcceptsAnInviteOf(accessToken, "VIEW_ONLY", page -> {
+            page.onWebSocket(ws -> ws.onFrameReceived(f -> visitorReceived.add(String.valueOf(f.text()))));
+            page.onDialog(d -> {
+                visitorDialogs.add(d.message());
+                d.dismiss();
+            });
         });
-        String apply = stack.demoSite().resolve("/apply.html").toString();
-        visitor.navigate(apply);
-        visitor.getByTestId("chat-toggle").click();
-        String chatId = visitor.getByTestId("chat-id").textContent().strip();
-        demoChatInvite(chatId, "agent1");
-        assertThat(visitor.getByTestId("tandem-consent")).isVisible(LONG);
-        visitor.getByTestId("tandem-accept").click();
-        assertThat(visitor.getByTestId("tandem-frame")).isVisible(LONG);
-
-        // The agent's join token for this session.
-        JsonNode session = awaitOwnSession(accessToken);
-        String sessionId = session.path("sessionId").asText();
-        HttpResponse<String> joined = post(stack.sessionService().resolve("/api/sessions/" + sessionId + "/join-token"),
-                "", accessToken);
-        assertEquals(200, joined.statusCode(), joined.body());
-        assertEquals("VIEW_ONLY", JSON.readTree(joined.body()).path("mode").asText());
-        String joinToken = JSON.readTree(joined.body()).path("joinToken").asText();
+        BrowserContext visitorContext = accepted.visitorContext();
+        Page visitor = accepted.visitor();
+        String apply = accepted.page();
+        String sessionId = accepted.sessionId();
+        String joinToken = accepted.joinToken();
 
         double dropsBefore = gatewayDrops("view-only");
         RawSocket agent = RawSocket.open(stack.gateway(), "/ws/agent", origin(stack.gateway()), joinToken, accessToken, null);
@@ -956,6 +931,39 @@ class PrivacyAndAbuseTest {
         visitorContext.close();
     }
 
+    /** A visitor in Chromium on the demo form who accepted agent1's invite, and agent1's join token for it. */
+    record AcceptedInvite(BrowserContext visitorContext, Page visitor, String page, String sessionId, String joinToken) {
+    }
+
+    /**
+     * Ends whatever session agent1 has, opens the demo form in a new visitor browser ({@code watch} sets its
+     * listeners before the page loads), has the demo chat invite agent1 in {@code mode}, accepts, and takes
+     * agent1's join token for the session (checking its mode).
+     */
+    private AcceptedInvite visitorAcceptsAnInviteOf(String accessToken, String mode, java.util.function.Consumer<Page> watch)
+            throws Exception {
+        endLiveSession(accessToken);
+        BrowserContext visitorContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        Page visitor = visitorContext.newPage();
+        watch.accept(visitor);
+        String apply = stack.demoSite().resolve("/apply.html").toString();
+        visitor.navigate(apply);
+        visitor.getByTestId("chat-toggle").click();
+        String chatId = visitor.getByTestId("chat-id").textContent().strip();
+        demoChatInvite(chatId, "agent1", mode);
+        assertThat(visitor.getByTestId("tandem-consent")).isVisible(LONG);
+        visitor.getByTestId("tandem-accept").click();
+        assertThat(visitor.getByTestId("tandem-frame")).isVisible(LONG);
+
+        String sessionId = awaitOwnSession(accessToken).path("sessionId").asText();
+        HttpResponse<String> joined = post(stack.sessionService().resolve("/api/sessions/" + sessionId + "/join-token"),
+                "", accessToken);
+        assertEquals(200, joined.statusCode(), joined.body());
+        assertEquals(mode, JSON.readTree(joined.body()).path("mode").asText());
+        return new AcceptedInvite(visitorContext, visitor, apply, sessionId,
+                JSON.readTree(joined.body()).path("joinToken").asText());
+    }
+
     // =========================================================================================
     // 3b. Hostile agent in shared mode
     // =========================================================================================
@@ -964,37 +972,26 @@ class PrivacyAndAbuseTest {
     @Order(5)
     void aSharedModeAgentCannotSubmitTouchSecretFieldsOrNavigateAwayAndEachRefusalIsAudited() throws Exception {
         String accessToken = userToken("agent1");
-        endLiveSession(accessToken);
-        BrowserContext visitorContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
-        Page visitor = visitorContext.newPage();
         List<String> visitorDialogs = new CopyOnWriteArrayList<>();
         List<String> visitorRequests = new CopyOnWriteArrayList<>();
-        visitor.onDialog(d -> {
-            visitorDialogs.add(d.message());
-            d.dismiss();
+        AcceptedInvite accepted = visitorAcceptsAnInviteOf(accessToken, "SHARED", page -> {
+            page.onDialog(d -> {
+                visitorDialogs.add(d.message());
+                d.dismiss();
+            });
+            page.onRequest(request -> {
+                if (foreign(request.url()) || request.url().startsWith("javascript:")) {
+                    visitorRequests.add(request.url());
+                }
+            });
+            // Any form submitted on the visitor's pages, from the first script on.
+            page.addInitScript("window.addEventListener('submit', () => { window.__submitted = true; }, true)");
         });
-        visitor.onRequest(request -> {
-            if (foreign(request.url()) || request.url().startsWith("javascript:")) {
-                visitorRequests.add(request.url());
-            }
-        });
-        String apply = stack.demoSite().resolve("/apply.html").toString();
-        visitor.navigate(apply);
-        visitor.evaluate("() => document.getElementById('application').addEventListener('submit', () => { window.__submitted = true; })");
-        visitor.getByTestId("chat-toggle").click();
-        String chatId = visitor.getByTestId("chat-id").textContent().strip();
-        demoChatInvite(chatId, "agent1", "SHARED");
-        assertThat(visitor.getByTestId("tandem-consent")).isVisible(LONG);
-        visitor.getByTestId("tandem-accept").click();
-        assertThat(visitor.getByTestId("tandem-frame")).isVisible(LONG);
-
-        JsonNode session = awaitOwnSession(accessToken);
-        String sessionId = session.path("sessionId").asText();
-        HttpResponse<String> joined = post(stack.sessionService().resolve("/api/sessions/" + sessionId + "/join-token"),
-                "", accessToken);
-        assertEquals(200, joined.statusCode(), joined.body());
-        assertEquals("SHARED", JSON.readTree(joined.body()).path("mode").asText());
-        String joinToken = JSON.readTree(joined.body()).path("joinToken").asText();
+        BrowserContext visitorContext = accepted.visitorContext();
+        Page visitor = accepted.visitor();
+        String apply = accepted.page();
+        String sessionId = accepted.sessionId();
+        String joinToken = accepted.joinToken();
 
         // A raw agent (real tokens) gets the visitor's snapshot and with it the node ids of the form.
         RawSocket agent = RawSocket.open(stack.gateway(), "/ws/agent", origin(stack.gateway()), joinToken, accessToken, null);
@@ -1391,64 +1388,13 @@ class PrivacyAndAbuseTest {
     }
 
     static void signInToConsole(Page page, String user) {
-        page.navigate(stack.gateway().resolve("/console/").toString());
-        page.getByTestId("sign-in").click();
-        page.locator("#username").fill(user);
-        page.locator("#password").fill(user);
-        page.locator("#kc-login").click();
+        SignIn.throughPage(page, stack.gateway().resolve("/console/"), user);
         assertThat(page.getByTestId("signed-in-as")).containsText(user, new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
     }
 
     /** A user's access token through the console's public client (authorization code + PKCE), without the console. */
-    static String userToken(String username) throws Exception {
-        String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(new SecureRandom().generateSeed(32));
-        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        String redirect = stack.gateway().resolve("/console/").toString();
-        String authorize = stack.keycloak().resolve("/realms/tandem/protocol/openid-connect/auth") + "?client_id=tandem-console"
-                + "&response_type=code&scope=openid&redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
-                + "&code_challenge_method=S256&code_challenge=" + challenge + "&state=e2e";
-        BrowserContext context = browser.newContext();
-        try {
-            AtomicReference<String> code = new AtomicReference<>();
-            // The redirect back to the console is answered here, so that the console never spends the code.
-            context.route(url -> url.startsWith(redirect), route -> {
-                String query = URI.create(route.request().url()).getRawQuery();
-                for (String part : query == null ? new String[0] : query.split("&")) {
-                    if (part.startsWith("code=")) {
-                        code.set(java.net.URLDecoder.decode(part.substring(5), StandardCharsets.UTF_8));
-                    }
-                }
-                route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setStatus(200).setBody("signed in"));
-            });
-            Page page = context.newPage();
-            page.navigate(authorize);
-            page.locator("#username").fill(username);
-            page.locator("#password").fill(username);
-            page.locator("#kc-login").click();
-            page.waitForCondition(() -> {
-                String url = page.url();
-                if (code.get() == null && url.startsWith(redirect) && URI.create(url).getRawQuery() != null) {
-                    for (String part : URI.create(url).getRawQuery().split("&")) {
-                        if (part.startsWith("code=")) {
-                            code.set(java.net.URLDecoder.decode(part.substring(5), StandardCharsets.UTF_8));
-                        }
-                    }
-                }
-                return code.get() != null;
-            }, new Page.WaitForConditionOptions().setTimeout(30_000));
-            String form = "grant_type=authorization_code&client_id=tandem-console&code="
-                    + URLEncoder.encode(code.get(), StandardCharsets.UTF_8) + "&redirect_uri="
-                    + URLEncoder.encode(redirect, StandardCharsets.UTF_8) + "&code_verifier=" + verifier;
-            HttpResponse<String> token = send(HttpRequest.newBuilder(
-                    stack.keycloak().resolve("/realms/tandem/protocol/openid-connect/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)));
-            assertEquals(200, token.statusCode(), token.body());
-            return JSON.readTree(token.body()).path("access_token").asText();
-        } finally {
-            context.close();
-        }
+    static String userToken(String username) {
+        return SignIn.userToken(browser, stack.gateway(), stack.keycloak(), username);
     }
 
     static String chatPlatformToken() throws Exception {

@@ -35,7 +35,7 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.BoundingBox;
 
 import dev.tandem.e2e.support.RawSocket;
-import dev.tandem.e2e.support.UserTokens;
+import dev.tandem.e2e.support.SignIn;
 import dev.tandem.local.LocalStack;
 
 /**
@@ -257,7 +257,7 @@ class TogetherTest {
 
         // The audit trail lists what was refused, as the agent's actions with type and reason only: the tag's
         // refusals in the shared session, the gateway's drops in the view-only one.
-        String supervisor = UserTokens.accessToken(browser, stack.keycloak(), stack.gateway(), "supervisor1");
+        String supervisor = SignIn.userToken(browser, stack.gateway(), stack.keycloak(), "supervisor1");
         awaitRefused(supervisor, sharedSession, "click", "submit");
         awaitRefused(supervisor, sharedSession, "type", "secret-field");
         awaitRefused(supervisor, session.path("sessionId").asText(), "click", "view-only");

@@ -11,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -27,9 +25,9 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.FrameLocator;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 
+import dev.tandem.e2e.support.SignIn;
 import dev.tandem.local.LocalStack;
 
 /**
@@ -48,28 +46,20 @@ class WalkingSkeletonTest {
     static final LocatorAssertions.IsVisibleOptions LONG = new LocatorAssertions.IsVisibleOptions().setTimeout(30_000);
 
     static LocalStack stack;
-    static Playwright playwright;
+    static BrowserStack stage;
     static Browser browser;
 
     @BeforeAll
     static void startTheStack() throws Exception {
-        Path repo = Path.of(System.getProperty("tandem.repo-root", "..")).toAbsolutePath().normalize();
-        Path state = Files.createTempDirectory("tandem-e2e");
-        stack = LocalStack.start(new LocalStack.Options(repo, state, 20000, true));
-        playwright = Browsers.playwright();
-        browser = Browsers.launch(playwright);
+        stage = BrowserStack.start("walking", 20000);
+        stack = stage.stack();
+        browser = stage.browser();
     }
 
     @AfterAll
     static void stopTheStack() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (stack != null) {
-            stack.close();
+        if (stage != null) {
+            stage.close();
         }
     }
 
@@ -93,11 +83,7 @@ class WalkingSkeletonTest {
         BrowserContext agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1024, 768));
         Page agent = agentContext.newPage();
         agent.onWebSocket(ws -> ws.onFrameSent(frame -> framesTheGatewaySaw.add(frame.text())));
-        agent.navigate(stack.gateway().resolve("/console/").toString());
-        agent.getByTestId("sign-in").click();
-        agent.locator("#username").fill("agent1");
-        agent.locator("#password").fill("agent1");
-        agent.locator("#kc-login").click();
+        SignIn.throughPage(agent, stack.gateway().resolve("/console/"), "agent1");
         assertThat(agent.getByTestId("signed-in-as")).containsText("agent1");
         assertThat(agent.getByTestId("waiting")).isVisible();
 
