@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,7 +33,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.FrameLocator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -43,6 +43,7 @@ import dev.tandem.e2e.faults.Processes;
 import dev.tandem.e2e.faults.RawPeer;
 import dev.tandem.e2e.faults.Soak;
 import dev.tandem.e2e.faults.Stores;
+import dev.tandem.e2e.support.SignIn;
 import dev.tandem.local.LocalStack;
 
 /**
@@ -66,34 +67,53 @@ class FaultsTest {
     static LocalStack stack;
     static Api api;
     static Stores stores;
-    static Playwright playwright;
+    /** The browser contexts a case opened and has not closed yet. */
+    static final List<BrowserContext> contexts = new CopyOnWriteArrayList<>();
+    static BrowserStack stage;
     static Browser browser;
 
     @BeforeAll
     static void startTheStack() throws Exception {
-        Path repo = Path.of(System.getProperty("tandem.repo-root", "..")).toAbsolutePath().normalize();
-        Path state = Files.createTempDirectory("tandem-e2e-faults");
+        Path state = BrowserStack.stateDir("faults");
         Path sessionConfig = state.resolve("work/session-service/config/application.properties");
         Files.createDirectories(sessionConfig.getParent());
         Files.writeString(sessionConfig, "session.timeouts.join-window=" + JOIN_WINDOW.toSeconds() + "s\n");
         // A new, empty state directory: nothing to forget, and the file above stays.
-        stack = LocalStack.start(new LocalStack.Options(repo, state, BASE_PORT, false));
-        playwright = Browsers.playwright();
-        browser = Browsers.launch(playwright);
-        api = new Api(stack, agent -> dev.tandem.e2e.support.SignIn.userToken(browser, stack.gateway(), stack.keycloak(), agent));
+        stage = BrowserStack.start(state, BASE_PORT, false);
+        stack = stage.stack();
+        browser = stage.browser();
+        api = new Api(stack, agent -> SignIn.userToken(browser, stack.gateway(), stack.keycloak(), agent));
         stores = new Stores(stack);
     }
 
     @AfterAll
     static void stopTheStack() {
-        if (browser != null) {
-            browser.close();
+        if (stage != null) {
+            stage.close();
         }
-        if (playwright != null) {
-            playwright.close();
+    }
+
+    /**
+     * Whatever a case leaves behind (a failed case leaves its browsers and live sessions) is closed and ended
+     * here, so that the next case starts from an idle stack: a failure is reported once, where it happened.
+     */
+    @AfterEach
+    void leaveTheStackIdle() {
+        for (BrowserContext context : contexts) {
+            try {
+                context.close();
+            } catch (RuntimeException e) {
+                System.out.println("[faults] closing a browser context: " + e);
+            }
         }
-        if (stack != null) {
-            stack.close();
+        contexts.clear();
+        for (String agent : List.of("agent1", "agent2")) {
+            Api.Answer mine = api.mySession(agent);
+            if (mine.status() == 200) {
+                String sessionId = mine.json().path("sessionId").asText();
+                System.out.println("[faults] ending " + agent + "'s session " + sessionId + " left by the case: "
+                        + api.endSession(agent, sessionId).status());
+            }
         }
     }
 
@@ -146,8 +166,11 @@ class FaultsTest {
         // Once Kafka is back: the accepted invite becomes a session, exactly once.
         Api.Joining joining = api.visitorJoining(before, Duration.ofSeconds(90));
         assertEquals(1, stores.count("sessions", "SELECT count(*) FROM cobrowse_session WHERE invite_id = ?", before.id()));
+        // invite-service learns of the session from SessionCreated, a moment after session-service made it.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stores.count("invites",
+                "SELECT count(*) FROM tracked_session WHERE session_id = ? AND live", joining.sessionId()) >= 1);
         assertEquals(1, stores.count("invites", "SELECT count(*) FROM tracked_session WHERE session_id = ? AND live",
-                joining.sessionId()), "invite-service applied SessionCreated");
+                joining.sessionId()), "invite-service applied SessionCreated once");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stores.countRecords("tandem.invite-events",
                 before.id(), "InviteAccepted") >= 1);
         long accepted = stores.countRecords("tandem.invite-events", before.id(), "InviteAccepted");
@@ -190,12 +213,18 @@ class FaultsTest {
                 assertProblem(answer, 503, "database-unavailable");
                 assertNotNull(answer.header("Retry-After"), "Retry-After");
             }
-            sessionAnswers.add(String.valueOf(api.mySession("agent2").status()));
+            Api.Answer sessionAnswer = api.mySession("agent2");
+            sessionAnswers.add(String.valueOf(sessionAnswer.status()));
+            if (sessionAnswer.status() >= 500) {
+                assertProblem(sessionAnswer, 503, "database-unavailable");
+                assertNotNull(sessionAnswer.header("Retry-After"), "Retry-After");
+            }
             Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
         }
         System.out.println("[faults] PostgreSQL away: invite-service answered " + inviteAnswers
                 + "; session-service GET /api/agents/me/session answered " + sessionAnswers);
         assertTrue(inviteAnswers.contains("503"), "invite-service answered " + inviteAnswers);
+        assertTrue(sessionAnswers.contains("503"), "session-service answered " + sessionAnswers);
         stack.startService("postgres");
         Instant started = Instant.now();
 
@@ -258,6 +287,7 @@ class FaultsTest {
         AtomicBoolean holding = new AtomicBoolean();
         AtomicInteger chunksBeforeCut = new AtomicInteger();
         List<Route> held = new CopyOnWriteArrayList<>();
+        List<String> chunksSeen = new CopyOnWriteArrayList<>();
 
         Live live = browserSession("agent1", page -> {
             // The tag asks for a fresh join token before it reconnects: held while the visitor is "away".
@@ -268,7 +298,7 @@ class FaultsTest {
                     route.resume();
                 }
             });
-            page.routeWebSocket(Pattern.compile(".*/ws/visitor$"), ws -> {
+            page.routeWebSocket(Pattern.compile(".*/ws/visitor(\\?.*)?$"), ws -> {
                 WebSocketRoute server = ws.connectToServer();
                 ws.onMessage(frame -> {
                     byte[] binary = frame.binary();
@@ -278,6 +308,8 @@ class FaultsTest {
                     }
                     if (armed.get() && !cut.get()) {
                         JsonNode header = chunkHeader(binary);
+                        chunksSeen.add(header.path("snapshotId").asText() + "/" + header.path("part").asInt()
+                                + (header.path("last").asBoolean(true) ? " last" : ""));
                         if (header.path("part").asInt() >= 2 && !header.path("last").asBoolean(true)) {
                             chunksBeforeCut.set(header.path("part").asInt());
                             cut.set(true);
@@ -298,7 +330,13 @@ class FaultsTest {
 
         armed.set(true);
         live.visitor().navigate(stack.demoSite().resolve("/faults-large.html").toString());
-        live.visitor().waitForCondition(cut::get, new Page.WaitForConditionOptions().setTimeout(60_000));
+        try {
+            live.visitor().waitForCondition(cut::get, new Page.WaitForConditionOptions().setTimeout(60_000));
+        } catch (com.microsoft.playwright.TimeoutError e) {
+            throw new AssertionError("the large page's snapshot was never cut; chunks the visitor sent since it was "
+                    + "armed: " + chunksSeen + "; the agent's viewer: "
+                    + live.agent().locator("tandem-viewer").getAttribute("data-status"), e);
+        }
         Instant cutAt = Instant.now();
 
         // While the visitor is away (5 s): once the agent's viewer knows it (status waiting), it shows the
@@ -393,6 +431,8 @@ class FaultsTest {
             assertThat(agent.getByTestId("waiting")).isVisible(LONG);
             visitorContext.close();
             agentContext.close();
+            contexts.remove(visitorContext);
+            contexts.remove(agentContext);
         }
     }
 
@@ -403,6 +443,7 @@ class FaultsTest {
 
     private Live browserSession(String agentId, java.util.function.Consumer<Page> beforeLoad) {
         BrowserContext visitorContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        contexts.add(visitorContext);
         Page visitor = visitorContext.newPage();
         beforeLoad.accept(visitor);
         visitor.navigate(stack.demoSite().resolve("/apply.html").toString());
@@ -410,12 +451,9 @@ class FaultsTest {
         String chatId = visitor.getByTestId("chat-id").textContent().strip();
 
         BrowserContext agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1024, 768));
+        contexts.add(agentContext);
         Page agent = agentContext.newPage();
-        agent.navigate(stack.gateway().resolve("/console/").toString());
-        agent.getByTestId("sign-in").click();
-        agent.locator("#username").fill(agentId);
-        agent.locator("#password").fill(agentId);
-        agent.locator("#kc-login").click();
+        SignIn.throughPage(agent, stack.gateway().resolve("/console/"), agentId);
         assertThat(agent.getByTestId("waiting")).isVisible(LONG);
 
         Api.Answer invited = awaitAnswer(Duration.ofSeconds(30), () -> api.send(java.net.http.HttpRequest.newBuilder(

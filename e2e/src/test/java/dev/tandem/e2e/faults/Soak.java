@@ -112,7 +112,8 @@ public final class Soak {
         String chat = "soak-" + UUID.randomUUID();
         // The agent's previous session has ended; invite-service learns it from SessionEnded (409 until then).
         Api.Invite[] invite = new Api.Invite[1];
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        Awaitility.await("invite-service free to invite " + agent + " again (409 until it has seen SessionEnded)")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
             Api.Answer answer = api.postInvite(agent, chat);
             if (answer.status() == 201) {
                 JsonNode json = answer.json();
@@ -138,13 +139,13 @@ public final class Soak {
         try (RawPeer visitor = RawPeer.visitor(stack.gateway(), demoOrigin, joining.joinToken());
                 RawPeer agentPeer = RawPeer.agent(stack.gateway(), agentJoin.json().path("joinToken").asText(),
                         api.agentToken(agent))) {
-            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+            Awaitility.await("the gateway's hello to both sides").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                     .until(() -> agentPeer.hasReceived("\"t\":\"hello\"") && visitor.hasReceived("\"t\":\"hello\""));
             visitor.sendSnapshot(1, marker);
-            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+            Awaitility.await("the visitor's snapshot at the agent").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                     .until(() -> agentPeer.hasReceived(marker));
             visitor.send("{\"t\":\"end\"}");
-            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+            Awaitility.await("the agent told the session ended").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                     .until(() -> agentPeer.hasReceived("\"t\":\"ended\"") || agentPeer.isClosed());
         }
     }
