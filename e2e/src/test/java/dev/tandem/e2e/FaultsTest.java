@@ -119,7 +119,6 @@ class FaultsTest {
 
     // ---- 1. Kafka ---------------------------------------------------------------------------------
 
-    @org.junit.jupiter.api.Disabled("not yet passed end to end: in session 4 its one run (22 Nov) never reached the tests, the stack did not start within the launcher's 120 s on a machine at load 30-40; run and enable")
     @Test
     @Order(1)
     void kafkaAwayFor30sTheLiveSessionGoesOnNewInvitesGet503AndNoEventIsLostOrAppliedTwice() {
@@ -179,7 +178,10 @@ class FaultsTest {
         assertEquals(1, created, "SessionCreated records of its session");
 
         // New invites are accepted again, and the browser session still runs.
-        awaitAnswer(Duration.ofSeconds(30), () -> api.postInvite(probeAgent, "faults-probe"), a -> a.status() == 201);
+        // (An agent of its own per attempt: an attempt whose answer timed out may still have made its invite,
+        // and the same agent would then get 409 invite-pending.)
+        awaitAnswer(Duration.ofSeconds(30), () -> api.postInvite(probeAgent + "-" + UUID.randomUUID(), "faults-probe"),
+                a -> a.status() == 201);
         assertEquals(204, api.endSession("agent2", joining.sessionId()).status());
         if (browserProblem != null) {
             throw browserProblem;
@@ -190,7 +192,6 @@ class FaultsTest {
 
     // ---- 2. PostgreSQL ----------------------------------------------------------------------------
 
-    @org.junit.jupiter.api.Disabled("not yet passed end to end: in session 4 its one run (22 Nov) never reached the tests, the stack did not start within the launcher's 120 s on a machine at load 30-40 (session 3's run failed in the test's own HTTP sign-in; agents now sign in through Chromium, support/SignIn); run and enable")
     @Test
     @Order(2)
     void postgresRestartedBrief503sAtMostNoServiceNeedsARestartNoAgentStaysBusy() {
@@ -278,7 +279,6 @@ class FaultsTest {
 
     // ---- 4. the visitor's connection cut halfway through a large snapshot ------------------------
 
-    @org.junit.jupiter.api.Disabled("not yet passed end to end: in session 4 its one run (22 Nov) never reached the tests, the stack did not start within the launcher's 120 s on a machine at load 30-40; the viewer fix it needs is in 962c226 (web tests pass); run and enable")
     @Test
     @Order(4)
     void aConnectionCutHalfwayThroughALargeSnapshotNeverLeavesAHalfBuiltPageOnTheAgentsScreen() {
@@ -377,7 +377,6 @@ class FaultsTest {
 
     // ---- 5. soak ------------------------------------------------------------------------------------
 
-    @org.junit.jupiter.api.Disabled("not yet run (issue 11 soak; left for lack of time in session 4); run and enable")
     @Test
     @Order(5)
     void soakManySessionsStartAndEndAndTheStackReturnsToItsBaseline() throws Exception {
