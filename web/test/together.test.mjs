@@ -734,3 +734,117 @@ test("pen and laser: the agent draws on the visitor's page in page coordinates, 
     await viewer.context.close();
   }
 });
+
+/** Makes the page's tab hidden or visible again, as a switch to another tab does (headless Chromium never hides one). */
+async function setHidden(page, hidden) {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+  await settle(page);
+}
+
+/** Starts the tag on another tab of the same site (same context), as the site's pages do. */
+async function startTagOn(page, origin) {
+  await page.waitForLoadState();
+  await page.addScriptTag({ url: "/dist/tandem.js" });
+  await page.evaluate((o) => {
+    window.__handle = window.Tandem.start({
+      siteId: "test-site",
+      endpoints: { invites: o, sessions: o, config: o, gateway: "ws://127.0.0.1:9" },
+    });
+  }, origin);
+  // The tag resumes a stored session on a timer of its own; let it run, and its first request go out.
+  await settle(page);
+  await settle(page);
+}
+
+test("visitor is away: the tab hidden shows 'away' in the viewer and visible brings the page back; other tabs never join", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html");
+  const viewer = await openViewer(browser, server);
+  try {
+    const { page } = visitor;
+    const { frames } = await connect(page, "SHARED");
+    assert.deepEqual(frames.filter((f) => f.t === "away"), [], "a visible tab says nothing");
+    await deliver(viewer.page, frames);
+    await settle(viewer.page);
+    const status = () => viewer.page.evaluate(() => document.getElementById("viewer").status);
+    const message = viewer.page.locator("tandem-viewer [data-testid=viewer-message]");
+    assert.equal(await status(), "live");
+    assert.equal(await message.isVisible(), false);
+
+    // The visitor switches to another tab: one `away` frame, once.
+    await setHidden(page, true);
+    await setHidden(page, true);
+    let sent = await page.evaluate(() => window.__takeSent());
+    assert.deepEqual(sent.filter((f) => f.t === "away"), [{ t: "away", away: true }]);
+    await deliver(viewer.page, sent);
+    await settle(viewer.page);
+    assert.equal(await status(), "away");
+    assert.equal(await message.isVisible(), true);
+    assert.match(await message.textContent(), /visitor is away/);
+    assert.equal(await viewer.page.locator("tandem-viewer iframe").isVisible(), true, "the last picture stays behind the notice");
+    assert.ok((await viewer.page.evaluate(() => window.__statuses.map((s) => s.status))).includes("away"));
+
+    // A fresh snapshot while away (the agent asked for one) keeps it away.
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "resync" }));
+    await settle(page);
+    await deliver(viewer.page, (await page.evaluate(() => window.__takeSent())));
+    await settle(viewer.page);
+    assert.equal(await status(), "away");
+
+    // An agent who (re)joins while the tab is hidden learns it at once, with the snapshot.
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "peer", role: "agent", connected: true }));
+    await settle(page);
+    sent = await page.evaluate(() => window.__takeSent());
+    assert.ok(sent.some((f) => f.t === "snapshot"));
+    assert.deepEqual(sent.filter((f) => f.t === "away"), [{ t: "away", away: true }]);
+
+    // Back on the tab: the agent sees the page again.
+    await setHidden(page, false);
+    sent = await page.evaluate(() => window.__takeSent());
+    assert.deepEqual(sent.filter((f) => f.t === "away"), [{ t: "away", away: false }]);
+    await deliver(viewer.page, sent);
+    await settle(viewer.page);
+    assert.equal(await status(), "live");
+    assert.equal(await message.isVisible(), false);
+
+    // The visitor's socket goes: waiting, and a new socket starts not away.
+    await deliver(viewer.page, [{ t: "away", away: true }, { t: "peer", role: "visitor", connected: false }]);
+    await settle(viewer.page);
+    assert.equal(await status(), "waiting");
+
+    // Another tab of the same site, opened by hand or by the page itself, does not join the session.
+    const stored = await page.evaluate(() => sessionStorage.getItem("tandem.credential.test-site"));
+    assert.ok(stored, "the session tab keeps its credential in sessionStorage");
+    await visitor.context.addInitScript(FAKE_WEBSOCKET);
+    const tokenCalls = () => server.requests.filter((r) => r.path === "/api/visitor/session-token").length;
+    const before = tokenCalls();
+    const typed = await visitor.context.newPage();
+    await typed.goto(page.url());
+    await startTagOn(typed, server.origin);
+    const [opened] = await Promise.all([visitor.context.waitForEvent("page"), page.evaluate(() => { window.open(location.href); })]);
+    await opened.waitForLoadState();
+    assert.equal(await opened.evaluate(() => sessionStorage.getItem("tandem.credential.test-site")), stored,
+      "a tab opened from the session tab starts with a copy of its sessionStorage");
+    await startTagOn(opened, server.origin);
+    // The session tab answers that it has the session: the copy forgets the credential instead of resuming.
+    await opened.waitForFunction(() => sessionStorage.getItem("tandem.credential.test-site") === null, null, { timeout: 5_000 });
+    await settle(opened);
+    for (const other of [typed, opened]) {
+      assert.equal(await other.evaluate(() => window.__sockets.length), 0, "no socket from another tab");
+      assert.equal(await other.locator("tandem-ui [data-testid=tandem-frame]").count(), 0, "no session frame on another tab");
+      assert.equal(await other.evaluate(() => sessionStorage.getItem("tandem.credential.test-site")), null);
+    }
+    assert.equal(tokenCalls(), before, "another tab never asked for a join token");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("tandem.credential.test-site")), stored, "the session tab keeps its session");
+    assert.deepEqual(viewer.problems.errors, []);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});
+

@@ -57,6 +57,7 @@ iframe { display: block; border: 0; background: #fff; pointer-events: none; }
   padding: 16px; text-align: center; color: #374151;
 }
 .message[hidden] { display: none; }
+:host([data-status="away"]) .message { z-index: 6; background: rgba(255, 255, 255, 0.88); font-weight: 600; }
 @media (prefers-reduced-motion: reduce) {
   .cursor { transition: none; }
   .ring { animation-name: ring-fade-still; }

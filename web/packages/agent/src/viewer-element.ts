@@ -9,7 +9,8 @@ import { Replica } from "./replica.js";
 import { between, caretAt, viewRanges, ViewMarks, wireRanges } from "./selection.js";
 import { VIEWER_STYLES } from "./styles.js";
 
-export type ViewerStatus = "idle" | "connecting" | "waiting" | "live" | "ended";
+/** `away`: the visitor's page is there but the visitor switched to another tab or window. */
+export type ViewerStatus = "idle" | "connecting" | "waiting" | "live" | "away" | "ended";
 
 export type ViewerMode = "VIEW_ONLY" | "SHARED";
 
@@ -86,6 +87,7 @@ const MESSAGES: Record<ViewerStatus, string> = {
   connecting: "Connecting\u2026",
   waiting: "Waiting for the visitor\u2019s page\u2026",
   live: "",
+  away: "The visitor is away (another tab or window). Their page shows again when they come back.",
   ended: "The co-browsing session has ended.",
 };
 
@@ -111,6 +113,8 @@ export class TandemViewerElement extends HTMLElement {
   private pendingPointer: { x: number; y: number } | null = null;
   private pointerFrame: number | null = null;
   private currentStatus: ViewerStatus = "idle";
+  /** The visitor's tag said its tab is hidden (`away`): "live" shows as "away" until it says otherwise. */
+  private visitorAway = false;
   /** A chunked snapshot being put together, and the changes that arrived meanwhile. */
   private assembly: SnapshotAssembly | null = null;
   private held: Frame[] = [];
@@ -173,6 +177,7 @@ export class TandemViewerElement extends HTMLElement {
     this.message = document.createElement("div");
     this.message.className = "message";
     this.message.setAttribute("role", "status");
+    this.message.setAttribute("data-testid", "viewer-message");
     this.message.textContent = MESSAGES.idle;
     this.overlay.tabIndex = 0;
     this.overlay.setAttribute("aria-label", "The visitor\u2019s page");
@@ -418,7 +423,14 @@ export class TandemViewerElement extends HTMLElement {
         if (frame["role"] === "visitor" && frame["connected"] === false) {
           // The visitor's next connection starts a new snapshot: the parts still missing never come.
           this.abandonPartialSnapshot();
+          this.visitorAway = false;
           this.setStatus("waiting", "visitor-away");
+        }
+        break;
+      case "away":
+        this.visitorAway = frame["away"] === true;
+        if (this.currentStatus === "live" || this.currentStatus === "away") {
+          this.setStatus("live");
         }
         break;
       case "snapshot":
@@ -581,6 +593,7 @@ export class TandemViewerElement extends HTMLElement {
     this.focusId = null;
     this.closePicker();
     this.pendingPointer = null;
+    this.visitorAway = false;
     this.awaitingSnapshot = true;
     this.dropAssembly();
     this.lastSeq = null;
@@ -596,7 +609,11 @@ export class TandemViewerElement extends HTMLElement {
     this.lastResyncAt = -Infinity;
   }
 
-  private setStatus(status: ViewerStatus, reason?: string): void {
+  private setStatus(requested: ViewerStatus, reason?: string): void {
+    const status = requested === "live" && this.visitorAway ? "away" : requested;
+    if (status === this.currentStatus && status === "away") {
+      return;
+    }
     this.currentStatus = status;
     this.setAttribute("data-status", status);
     const text = status === "ended" && reason !== undefined ? `${MESSAGES.ended} (${reason})` : MESSAGES[status];

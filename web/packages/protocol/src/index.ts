@@ -289,7 +289,18 @@ export interface SelectionMessage {
   ranges: SelectionRange[];
 }
 
+/**
+ * The visitor switched away from the session's tab (`away: true`, the page is hidden) or came back
+ * (`away: false`). Sent when it changes, and `away: true` again on a new socket or when the agent
+ * (re)joins while the page is hidden. Never carries page content.
+ */
+export interface AwayMessage {
+  t: "away";
+  away: boolean;
+}
+
 export type VisitorMessage =
+  | AwayMessage
   | PageMessage
   | RefusedMessage
   | SelectionMessage

@@ -74,6 +74,9 @@ export class LiveSession {
   private readonly agentSelection: RangeMarks;
   /** The agent's pen and laser strokes (page coordinates); gone when the session ends. */
   private readonly drawings: Drawings;
+  /** What this socket last told the agent about the tab being hidden (`away`). */
+  private reportedAway = false;
+  private readonly onVisibility = guard("visibility", () => this.reportAway(false));
 
   constructor(private readonly options: LiveSessionOptions) {
     this.presence = new AgentPresence(options.host, options.win);
@@ -88,6 +91,8 @@ export class LiveSession {
   }
 
   start(): void {
+    // The session is bound to this tab: when the visitor switches away, the agent sees "visitor is away".
+    this.options.win.document.addEventListener("visibilitychange", this.onVisibility);
     this.connect(this.options.grant);
     if (this.options.configUrl !== undefined) {
       this.configWatcher = new SiteConfigWatcher(this.options.configUrl, this.options.config.version,
@@ -191,6 +196,7 @@ export class LiveSession {
     );
     this.transport = transport;
     this.reportedPage = null;
+    this.reportedAway = false;
     transport.connect();
   }
 
@@ -212,6 +218,24 @@ export class LiveSession {
       this.options.onStarted(grant);
     }
     this.startCapture();
+    this.reportAway(false);
+  }
+
+  /**
+   * Tells the agent whether this tab is hidden (`away`), when that changes; `force` again for an agent
+   * who just (re)joined and knows nothing yet. A visible tab on a fresh socket says nothing: not away is
+   * where every viewer starts.
+   */
+  private reportAway(force: boolean): void {
+    const transport = this.transport;
+    if (transport === null || this.ended) {
+      return;
+    }
+    const away = this.options.win.document.visibilityState === "hidden";
+    if (away !== this.reportedAway || (force && away)) {
+      this.reportedAway = away;
+      transport.send({ t: "away", away });
+    }
   }
 
   private startCapture(): void {
@@ -308,6 +332,7 @@ export class LiveSession {
         if (stringField(frame, "role") === "agent" && booleanField(frame, "connected") === true) {
           this.capture?.snapshot();
           this.selection?.refresh();
+          this.reportAway(true);
         }
         break;
       case "pointer": {
@@ -436,6 +461,7 @@ export class LiveSession {
       return;
     }
     this.ended = true;
+    this.options.win.document.removeEventListener("visibilitychange", this.onVisibility);
     this.configWatcher?.stop();
     if (this.modePoll !== null) {
       clearTimeout(this.modePoll);

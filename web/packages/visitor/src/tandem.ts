@@ -8,6 +8,7 @@ import { Emitter } from "./emitter.js";
 import { TandemError, type TandemErrorReason } from "./errors.js";
 import { attempt, guard, reportError } from "./guard.js";
 import { LiveSession } from "./session.js";
+import { newMark, TabClaim } from "./tab-claim.js";
 import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
 import { createHost, type TagHost } from "./ui/host.js";
 
@@ -38,6 +39,8 @@ export interface TandemHandle {
 }
 
 const STORAGE_PREFIX = "tandem.credential.";
+/** The random mark of the tab's session (tab-claim.ts): a copied sessionStorage carries it to a copied tab. */
+const MARK_PREFIX = "tandem.tab.";
 
 function trimBase(url: string): string {
   return url.replace(/\/+$/, "");
@@ -87,6 +90,8 @@ class Tag implements TandemHandle {
   private session: LiveSession | null = null;
   private busy = false;
   private stopped = false;
+  /** While a session runs in this tab, it answers other tabs that ask whether it has it. */
+  private readonly claim: TabClaim;
 
   constructor(
     private readonly win: Window,
@@ -94,6 +99,7 @@ class Tag implements TandemHandle {
     private readonly onStopped: () => void,
   ) {
     this.api = new TandemApi(options.endpoints);
+    this.claim = new TabClaim(win, options.siteId);
   }
 
   on<K extends TandemEventName>(event: K, callback: (detail: TandemEvents[K]) => void): () => void {
@@ -113,19 +119,33 @@ class Tag implements TandemHandle {
     this.prompt = null;
     this.session?.end("visitor-stopped");
     this.session = null;
+    this.claim.release();
     this.removeHost();
     this.emitter.clear();
     this.onStopped();
   }
 
-  /** Picks up a session this tab accepted on an earlier page of the site. */
+  /**
+   * Picks up a session this tab accepted on an earlier page of the site. A tab that only has a copy of
+   * the session tab's sessionStorage (opened from it, or duplicated) finds that tab still running the
+   * session, forgets the copy and stays out: the session is bound to the tab where it started.
+   */
   resume(): void {
     const credential = this.storedCredential();
     if (credential === null || this.busy) {
       return;
     }
     this.busy = true;
-    this.startSession(credential)
+    const mark = this.storedMark();
+    const elsewhere = mark === null ? Promise.resolve(false) : TabClaim.heldElsewhere(this.win, this.options.siteId, mark);
+    elsewhere
+      .then(async (held) => {
+        if (held) {
+          this.forgetCredential();
+        } else if (!this.stopped) {
+          await this.startSession(credential);
+        }
+      })
       .catch((error: unknown) => reportError(error, "resume"))
       .finally(() => {
         this.busy = false;
@@ -210,6 +230,7 @@ class Tag implements TandemHandle {
     if (this.stopped) {
       return;
     }
+    this.claim.hold(this.storedMark() ?? this.storeMark());
     const session = new LiveSession({
       win: this.win,
       host: this.ensureHost(),
@@ -232,6 +253,7 @@ class Tag implements TandemHandle {
       },
       onEnded: (reason) => {
         this.session = null;
+        this.claim.release();
         this.forgetCredential();
         this.removeHost();
         this.emitter.emit("session-ended", { reason });
@@ -276,10 +298,23 @@ class Tag implements TandemHandle {
 
   private storeCredential(credential: string): void {
     attempt("write session storage", () => this.win.sessionStorage.setItem(this.storageKey(), credential), undefined);
+    this.storeMark();
+  }
+
+  private storedMark(): string | null {
+    return attempt("read session storage", () => this.win.sessionStorage.getItem(MARK_PREFIX + this.options.siteId), null);
+  }
+
+  /** A fresh mark for this tab's session (kept across its page loads). */
+  private storeMark(): string {
+    const mark = newMark(this.win);
+    attempt("write session storage", () => this.win.sessionStorage.setItem(MARK_PREFIX + this.options.siteId, mark), undefined);
+    return mark;
   }
 
   private forgetCredential(): void {
     attempt("clear session storage", () => this.win.sessionStorage.removeItem(this.storageKey()), undefined);
+    attempt("clear session storage", () => this.win.sessionStorage.removeItem(MARK_PREFIX + this.options.siteId), undefined);
   }
 }
 

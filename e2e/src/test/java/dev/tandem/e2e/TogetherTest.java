@@ -200,6 +200,32 @@ class TogetherTest {
         visitor.waitForURL("**/together.html", new Page.WaitForURLOptions().setTimeout(15_000));
         assertThat(mirrored.locator("h1")).hasText("Your details", LONG_TEXT);
 
+        // The visitor switches to another tab: the agent sees "visitor is away", and the page again on return.
+        // (Headless Chromium never hides a tab, so the page's visibility is set the way a tab switch sets it.)
+        Locator viewer = agent.locator("tandem-viewer");
+        LocatorAssertions.HasAttributeOptions longAttr = new LocatorAssertions.HasAttributeOptions().setTimeout(30_000);
+        setHidden(visitor, true);
+        assertThat(viewer).hasAttribute("data-status", "away", longAttr);
+        assertThat(agent.locator("tandem-viewer [data-testid=viewer-message]")).containsText("visitor is away");
+        setHidden(visitor, false);
+        assertThat(viewer).hasAttribute("data-status", "live", longAttr);
+        assertThat(agent.locator("tandem-viewer [data-testid=viewer-message]")).isHidden();
+
+        // Another tab of the same site, opened from the session tab (so with a copy of its sessionStorage),
+        // does not join: it forgets the copied credential, and the session stays with the first tab.
+        Page copy = visitor.waitForPopup(() -> visitor.evaluate("() => { window.open(location.href); }"));
+        copy.waitForFunction("() => window.Tandem !== undefined"
+                + " && !Object.keys(sessionStorage).some((k) => k.startsWith('tandem.credential.'))", null,
+                new Page.WaitForFunctionOptions().setTimeout(30_000));
+        assertEquals(0, copy.getByTestId("tandem-frame").count(), "no session frame on the other tab");
+        copy.close();
+        setHidden(visitor, true);
+        assertThat(viewer).hasAttribute("data-status", "away", longAttr);
+        setHidden(visitor, false);
+        assertThat(viewer).hasAttribute("data-status", "live", longAttr);
+        assertThat(visitor.getByTestId("tandem-frame")).isVisible();
+        assertEquals(code, agent.getByTestId("session-code").textContent(), "still the same session, in the first tab");
+
         // The X ends it for both sides.
         String accessToken = agentToken(agent);
         String sharedSession = awaitSession(accessToken).path("sessionId").asText();
@@ -312,6 +338,13 @@ class TogetherTest {
         assertEquals(201, invited.statusCode(), invited.body());
         assertThat(visitor.getByTestId("tandem-consent")).isVisible(LONG);
         visitor.getByTestId("tandem-accept").click();
+    }
+
+    /** Makes the visitor's tab hidden or visible, as a switch to another tab and back does. */
+    private static void setHidden(Page visitor, boolean hidden) {
+        visitor.evaluate("h => { Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => h ? 'hidden' : 'visible'});"
+                + " Object.defineProperty(document, 'hidden', {configurable: true, get: () => h});"
+                + " document.dispatchEvent(new Event('visibilitychange')); }", hidden);
     }
 
     /** Clicks the centre of an element of the visitor's page as the agent's view shows it. */

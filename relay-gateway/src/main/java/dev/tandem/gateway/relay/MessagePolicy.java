@@ -33,8 +33,10 @@ public final class MessagePolicy {
     public static final String PAGE = "page";
     /** The tag did not carry out an agent's action: relayed, and audited as the agent's refused action. */
     public static final String REFUSED = "refused";
+    /** The visitor switched away from the session's tab, or came back: a boolean, never page content. */
+    public static final String AWAY = "away";
     static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer", REFUSED,
-            "selection");
+            "selection", AWAY);
     /** Allowed in both modes: pointing, highlights, text selection (node ids and offsets), pen and laser, resync. */
     static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "selection", "draw", "erase", "resync");
     static final Set<String> AGENT_CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");

@@ -48,4 +48,13 @@ class MessagePolicyTest {
             }
         }
     }
+
+    @Test
+    void onlyTheVisitorSaysItIsAwayInBothModes() {
+        for (Mode mode : Mode.values()) {
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.VISITOR, mode, "away"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.AGENT, mode, "away"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.OBSERVER, mode, "away"), mode.name());
+        }
+    }
 }
