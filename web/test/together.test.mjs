@@ -848,3 +848,105 @@ test("visitor is away: the tab hidden shows 'away' in the viewer and visible bri
   }
 });
 
+/** Opens together.html with `<html lang>` set, and starts the tag with extra options (locale, strings). */
+async function openLocalised(lang, extra) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  await page.addInitScript(FAKE_WEBSOCKET);
+  const problems = watchPage(page);
+  await page.goto(`${server.origin}/fixtures/together.html`);
+  await page.evaluate((l) => document.documentElement.setAttribute("lang", l), lang);
+  await page.addScriptTag({ url: "/dist/tandem.js" });
+  await page.evaluate(({ origin, more }) => {
+    window.__handle = window.Tandem.start({
+      siteId: "test-site",
+      endpoints: { invites: origin, sessions: origin, config: origin, gateway: "ws://127.0.0.1:9" },
+      ...more,
+    });
+    window.__inviteDone = window.__handle.receiveInvite("test-credential");
+  }, { origin: server.origin, more: extra });
+  return { context, page, problems };
+}
+
+test("translatable prompts: German from <html lang>, the brand's own strings over a locale; keyboard and focus trap still work", async () => {
+  reset({ mode: "VIEW_ONLY" });
+  const german = await openLocalised("de-AT", {});
+  try {
+    const { page } = german;
+    const dialog = page.getByTestId("tandem-consent");
+    await dialog.waitFor();
+    assert.equal(await dialog.locator("h2").textContent(), "Gemeinsam mit Ihrem Berater browsen?");
+    assert.equal(await page.getByTestId("tandem-consent-mode").textContent(), "Nur ansehen");
+    assert.match(await dialog.textContent(), /Passwörter, Kartennummern/);
+    const focused = () => page.evaluate(() => document.querySelector("tandem-ui").shadowRoot.activeElement?.textContent ?? null);
+    await page.keyboard.press("Tab");
+    const first = await focused();
+    await page.keyboard.press("Tab");
+    const second = await focused();
+    await page.keyboard.press("Tab");
+    const third = await focused();
+    await page.keyboard.press("Shift+Tab");
+    assert.deepEqual([first, second, third, await focused()], ["Ablehnen", "Annehmen", "Ablehnen", "Annehmen"]);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => window.__sockets.length > 0 && window.__sockets[0].sent.length > 0, null, { timeout: 15_000 });
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "hello", role: "visitor", sessionId: "ses-1", mode: "VIEW_ONLY", peerConnected: true }));
+    await page.getByTestId("tandem-frame").waitFor();
+    assert.equal(await page.getByTestId("tandem-mode").textContent(), "Nur ansehen");
+    assert.equal(await page.getByTestId("tandem-end").getAttribute("aria-label"), "Gemeinsames Browsen beenden");
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "mode", mode: "SHARED" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot
+      .querySelector("[data-testid=tandem-announcer]")?.textContent === "Ihr Berater kann jetzt auf dieser Seite klicken und tippen.");
+    assert.equal(await page.getByTestId("tandem-mode").textContent(), "Gemeinsame Steuerung");
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "pointer", x: 10, y: 10, name: "Jana" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot.querySelector(".badge span")?.textContent === "Gemeinsames Browsen mit Jana");
+    assert.deepEqual(german.problems.errors, []);
+  } finally {
+    await german.context.close();
+  }
+
+  // The brand's strings win key by key; the rest comes from the locale it names (over the page's English).
+  reset({ mode: "SHARED" });
+  const brand = await openLocalised("en", { locale: "de", strings: { consentTitle: "Mit Harbour gemeinsam ansehen?", accept: "Ja, gerne" } });
+  try {
+    const { page } = brand;
+    const dialog = page.getByTestId("tandem-consent");
+    await dialog.waitFor();
+    assert.equal(await dialog.locator("h2").textContent(), "Mit Harbour gemeinsam ansehen?");
+    assert.equal(await page.getByTestId("tandem-accept").textContent(), "Ja, gerne");
+    assert.equal(await page.getByTestId("tandem-decline").textContent(), "Ablehnen");
+    assert.equal(await page.getByTestId("tandem-consent-mode").textContent(), "Gemeinsame Steuerung");
+    // Focus is trapped and Escape still declines.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.querySelector("tandem-ui").shadowRoot.activeElement?.textContent), "Ablehnen");
+    await page.keyboard.press("Escape");
+    await page.evaluate(() => window.__inviteDone);
+    assert.equal(server.state.inviteState, "DECLINED");
+    // Anything but strings is a mistake the brand's developer hears about at once.
+    const errors = await page.evaluate(() => ["strings", "locale"].map((key) => {
+      try {
+        window.Tandem.start({ siteId: "s", endpoints: { invites: "http://a", sessions: "http://a", config: "http://a", gateway: "ws://a" },
+          ...(key === "strings" ? { strings: { accept: 5 } } : { locale: 7 }) });
+        return null;
+      } catch (error) {
+        return `${error.name}: ${error.message}`;
+      }
+    }));
+    assert.deepEqual(errors, ["TypeError: Tandem.start: strings.accept must be a string", "TypeError: Tandem.start: locale must be a string"]);
+    assert.deepEqual(brand.problems.errors, []);
+  } finally {
+    await brand.context.close();
+  }
+
+  // An English page without options keeps the English built in.
+  reset({ mode: "VIEW_ONLY" });
+  const english = await openLocalised("en-GB", {});
+  try {
+    await english.page.getByTestId("tandem-consent").waitFor();
+    assert.equal(await english.page.getByTestId("tandem-consent").locator("h2").textContent(), "Co-browse with your agent?");
+    assert.equal(await english.page.getByTestId("tandem-accept").textContent(), "Accept");
+  } finally {
+    await english.context.close();
+  }
+});

@@ -16,6 +16,7 @@ import { liveRanges, RangeMarks, SelectionFollower } from "./selection.js";
 import { Drawings } from "./ui/drawings.js";
 import type { TagHost } from "./ui/host.js";
 import { showSessionFrame, type SessionFrame } from "./ui/session-frame.js";
+import type { TandemStrings } from "./ui/strings.js";
 import { SiteConfigWatcher } from "./site-config.js";
 
 const MAX_RECONNECTS = 5;
@@ -32,6 +33,8 @@ export interface LiveSessionOptions {
   gateway: string;
   grant: JoinTokenGrant;
   config: SiteConfig;
+  /** What the visitor reads and hears (ui/strings.ts). */
+  strings: TandemStrings;
   /** The site config's URL: polled while the session runs; a newer version is applied at once. */
   configUrl?: string;
   /** A fresh join token for reconnecting; throws a TandemError `session-ended` once it is over. */
@@ -79,7 +82,7 @@ export class LiveSession {
   private readonly onVisibility = guard("visibility", () => this.reportAway(false));
 
   constructor(private readonly options: LiveSessionOptions) {
-    this.presence = new AgentPresence(options.host, options.win);
+    this.presence = new AgentPresence(options.host, options.win, options.strings.agentLabel);
     this.drawings = new Drawings(options.host, options.win);
     this.agentSelection = new RangeMarks(options.host.layer, options.win, "agent-selection", "tandem-agent-selection");
     this.gateways = new GatewayList(options.gateway);
@@ -112,7 +115,7 @@ export class LiveSession {
       return;
     }
     this.mode = mode;
-    this.presence.announce(mode === "SHARED" ? "Your agent can now click and type on this page." : "Your agent can now only watch and point.");
+    this.presence.announce(mode === "SHARED" ? this.options.strings.saidShared : this.options.strings.saidViewOnly);
     this.frame?.setMode(mode);
     this.options.onModeChanged?.(mode);
   }
@@ -144,7 +147,7 @@ export class LiveSession {
     }
     this.answeredRequests.add(request.id);
     const prompt = askConsent(this.options.host, { id: request.id, state: "PENDING", mode: "SHARED", message: null, expiresAt: request.expiresAt },
-      "Let your agent click and type for you?");
+      this.options.strings, this.options.strings.modeRequestTitle);
     this.modePrompt = prompt;
     const accepted = await prompt.answer;
     this.modePrompt = null;
@@ -208,7 +211,7 @@ export class LiveSession {
     this.seq = 0;
     if (!this.started) {
       this.started = true;
-      this.frame = showSessionFrame(this.options.host, () => this.end());
+      this.frame = showSessionFrame(this.options.host, this.options.strings, () => this.end());
       this.frame.setMode(this.mode);
       // The visitor must always see that they are being seen: a page that removes the frame gets it back.
       this.frameCheck = setInterval(
@@ -256,6 +259,7 @@ export class LiveSession {
         elementById: (id) => capture.elementById(id),
         isMasked: (el) => capture.isMasked(el),
         isBlocked: (el) => capture.isBlocked(el),
+        strings: this.options.strings,
       },
       config.rules.filter((rule) => rule.kind === "NO_AGENT_CONTROL").map((rule) => rule.selector),
     );
@@ -396,7 +400,7 @@ export class LiveSession {
       return;
     }
     if (outcome.reason !== "view-only") {
-      this.presence.announce("Your agent tried something only you can do; it was not done.");
+      this.presence.announce(this.options.strings.saidRefused);
     }
     const refused: VisitorMessage = outcome.id === undefined
       ? { t: "refused", action: frame.t, reason: outcome.reason }

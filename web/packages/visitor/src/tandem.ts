@@ -11,11 +11,19 @@ import { LiveSession } from "./session.js";
 import { newMark, TabClaim } from "./tab-claim.js";
 import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
 import { createHost, type TagHost } from "./ui/host.js";
+import { resolveStrings, STRING_KEYS, type TandemStrings } from "./ui/strings.js";
 
 export interface TandemOptions {
   siteId: string;
   /** Base URLs of the services; `gateway` is a ws:// or wss:// base. */
   endpoints: Endpoints;
+  /**
+   * The language of the tag's prompts and announcements (a BCP 47 tag; built in: `en`, `de`). Without
+   * it, the page's `<html lang>`; English for anything else.
+   */
+  locale?: string;
+  /** The brand's own wording, key by key over the chosen language (see ui/strings.ts; `{name}`, `{what}`). */
+  strings?: Partial<TandemStrings>;
 }
 
 export interface TandemEvents {
@@ -68,8 +76,27 @@ export function validateOptions(options: unknown): TandemOptions {
     }
     return trimBase(value as string);
   };
+  const { locale, strings } = options as { locale?: unknown; strings?: unknown };
+  if (locale !== undefined && typeof locale !== "string") {
+    fail("locale must be a string");
+  }
+  if (strings !== undefined && (typeof strings !== "object" || strings === null)) {
+    fail("strings must be an object");
+  }
+  const own: Partial<TandemStrings> = {};
+  for (const key of STRING_KEYS) {
+    const value = (strings as Record<string, unknown> | undefined)?.[key];
+    if (value !== undefined && typeof value !== "string") {
+      fail(`strings.${key} must be a string`);
+    }
+    if (typeof value === "string") {
+      own[key] = value;
+    }
+  }
   return {
     siteId: siteId as string,
+    ...(typeof locale === "string" ? { locale } : {}),
+    ...(strings !== undefined ? { strings: own } : {}),
     endpoints: {
       invites: base("invites", HTTP),
       sessions: base("sessions", HTTP),
@@ -92,6 +119,7 @@ class Tag implements TandemHandle {
   private stopped = false;
   /** While a session runs in this tab, it answers other tabs that ask whether it has it. */
   private readonly claim: TabClaim;
+  private readonly strings: TandemStrings;
 
   constructor(
     private readonly win: Window,
@@ -100,6 +128,7 @@ class Tag implements TandemHandle {
   ) {
     this.api = new TandemApi(options.endpoints);
     this.claim = new TabClaim(win, options.siteId);
+    this.strings = resolveStrings(win.document, options.locale, options.strings);
   }
 
   on<K extends TandemEventName>(event: K, callback: (detail: TandemEvents[K]) => void): () => void {
@@ -180,7 +209,7 @@ class Tag implements TandemHandle {
         expiresAt: invite.expiresAt,
       });
       if (invite.state === "PENDING") {
-        this.prompt = askConsent(this.ensureHost(), invite);
+        this.prompt = askConsent(this.ensureHost(), invite, this.strings);
         const accepted = await this.prompt.answer;
         this.prompt = null;
         if (this.stopped) {
@@ -237,6 +266,7 @@ class Tag implements TandemHandle {
       gateway: this.options.endpoints.gateway,
       grant,
       config,
+      strings: this.strings,
       configUrl: `${this.options.endpoints.config}/api/sites/${encodeURIComponent(this.options.siteId)}/config`,
       refreshGrant: () => this.api.sessionToken(credential, 5_000),
       onStarted: (started) => {
