@@ -950,3 +950,70 @@ test("translatable prompts: German from <html lang>, the brand's own strings ove
     await english.context.close();
   }
 });
+
+test("latency: the viewer's ping, the tag's pong, and the round trip shown as good, fair, poor or no answer", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html");
+  const viewer = await openViewer(browser, server);
+  try {
+    const { frames, snapshot } = await connect(visitor.page, "SHARED");
+    // The tag answers a ping at once with its counter and nothing else.
+    await visitor.page.evaluate(() => window.__sockets[0].deliver({ t: "ping", n: 41 }));
+    await settle(visitor.page);
+    const answered = (await visitor.page.evaluate(() => window.__takeSent())).filter((f) => f.t === "pong");
+    assert.deepEqual(answered, [{ t: "pong", n: 41 }]);
+    assert.ok(JSON.stringify({ t: "pong", n: 999999999 }).length <= 26, "a pong stays tiny");
+    await visitor.page.evaluate(() => window.__sockets[0].deliver({ t: "ping", n: "x" }));
+    await settle(visitor.page);
+    assert.deepEqual((await visitor.page.evaluate(() => window.__takeSent())).filter((f) => f.t === "pong"), [], "garbage is not answered");
+
+    // In the viewer's page, a stand-in for the tag that answers each ping after __pongDelay ms (none: no answer).
+    await viewer.page.evaluate(() => {
+      const socket = window.__sockets[0];
+      const send = socket.send.bind(socket);
+      window.__pings = [];
+      socket.send = (data) => {
+        send(data);
+        const frame = JSON.parse(data);
+        if (frame.t === "ping") {
+          window.__pings.push(frame);
+          if (window.__pongDelay !== undefined) {
+            setTimeout(() => socket.deliver({ t: "pong", n: frame.n }), window.__pongDelay);
+          }
+        }
+      };
+      window.__pongDelay = 0;
+    });
+    const latency = viewer.page.locator("tandem-viewer [data-testid=viewer-latency]");
+    assert.equal(await latency.isVisible(), false, "nothing to show before the page is there");
+    const round = async (delay) => {
+      await viewer.page.evaluate((d) => { window.__pongDelay = d ?? undefined; }, delay);
+      await deliver(viewer.page, [snapshot]);
+      await viewer.page.waitForFunction((want) => document.getElementById("viewer").shadowRoot
+        .querySelector("[data-testid=viewer-latency]").getAttribute("data-quality") === want,
+      delay === null ? "none" : delay === 0 ? "good" : delay === 200 ? "fair" : "poor", { timeout: 10_000 });
+      return latency.textContent();
+    };
+    await deliver(viewer.page, frames.filter((f) => f.t !== "snapshot"));
+    assert.match(await round(0), /^\d+ ms$/);
+    assert.ok(await latency.isVisible());
+    const fair = await round(200);
+    assert.ok(Number.parseInt(fair, 10) >= 200 && Number.parseInt(fair, 10) < 400, fair);
+    const poor = await round(600);
+    assert.ok(Number.parseInt(poor, 10) >= 600, poor);
+    assert.equal(await round(null), "No answer");
+    assert.match(await latency.getAttribute("title"), /good below 150 ms, fair below 400 ms/);
+    const pings = await viewer.page.evaluate(() => window.__pings);
+    assert.ok(pings.length >= 4, "a ping for each fresh page (and one every 15 s)");
+    assert.ok(pings.every((p, i) => Object.keys(p).join() === "t,n" && (i === 0 || p.n === pings[i - 1].n + 1)));
+    // A late pong of an old ping does not count.
+    await deliver(viewer.page, [{ t: "pong", n: pings[0].n }]);
+    await settle(viewer.page);
+    assert.equal(await latency.textContent(), "No answer");
+    assert.deepEqual(viewer.problems.errors, []);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});

@@ -299,8 +299,15 @@ export interface AwayMessage {
   away: boolean;
 }
 
+/** The tag's answer to the viewer's `ping`, at once, with the same `n`. */
+export interface PongMessage {
+  t: "pong";
+  n: number;
+}
+
 export type VisitorMessage =
   | AwayMessage
+  | PongMessage
   | PageMessage
   | RefusedMessage
   | SelectionMessage
@@ -405,7 +412,17 @@ export interface EraseMessage {
   t: "erase";
 }
 
+/**
+ * The viewer's latency probe (every 15 s, and when the visitor's page comes back): `n` is a counter of
+ * the viewer's; the tag answers `pong {n}`. Relayed in both modes; never page content.
+ */
+export interface PingMessage {
+  t: "ping";
+  n: number;
+}
+
 export type AgentMessage =
+  | PingMessage
   | PointerMessage
   | HighlightMessage
   | SelectionMessage

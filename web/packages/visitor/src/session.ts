@@ -367,6 +367,14 @@ export class LiveSession {
         this.agentSelection.show(capture === null ? [] : liveRanges(frame["ranges"], capture, this.options.win.document));
         break;
       }
+      case "ping": {
+        // The viewer's latency probe: answered at once, with nothing but its counter.
+        const n = numberField(frame, "n");
+        if (n !== undefined && Number.isSafeInteger(n)) {
+          this.transport?.send({ t: "pong", n });
+        }
+        break;
+      }
       case "draw":
         this.drawings.draw(frame["id"], frame["points"], booleanField(frame, "laser") === true);
         break;

@@ -44,7 +44,9 @@ import dev.tandem.local.LocalStack;
  * shared control and the visitor consents, shared typing reaches a React-style controlled input, every
  * way to submit is refused for the agent and works for the visitor, navigation keeps the session, the X
  * ends it for both; text selection shows both ways; a view-only session refuses forged control sent straight
- * to the gateway; the audit trail lists the refused actions (the tag's and the gateway's).
+ * to the gateway; the audit trail lists the refused actions (the tag's and the gateway's); the latency
+ * indicator shows the round trip; the agent sees "visitor is away" while the visitor's tab is hidden, and a
+ * tab opened from the session tab does not take the session over.
  */
 class TogetherTest {
 
@@ -102,6 +104,11 @@ class TogetherTest {
         assertThat(agent.getByTestId("session-mode")).hasText("View only");
         FrameLocator mirrored = agent.frameLocator("tandem-viewer iframe");
         assertThat(mirrored.locator("h1")).hasText("Your details", LONG_TEXT);
+
+        // The latency indicator: the viewer's ping went through the gateway to the tag and its pong came back.
+        Locator latency = agent.locator("tandem-viewer [data-testid=viewer-latency]");
+        assertThat(latency).hasText(Pattern.compile("^\\d+ ms$"), LONG_TEXT);
+        assertThat(latency).hasAttribute("data-quality", Pattern.compile("^(good|fair|poor)$"));
 
         // The agent's pointer lands on the same place of the same element, although the windows differ.
         BoundingBox onAgent = mirrored.locator("#save").boundingBox();

@@ -35,10 +35,17 @@ public final class MessagePolicy {
     public static final String REFUSED = "refused";
     /** The visitor switched away from the session's tab, or came back: a boolean, never page content. */
     public static final String AWAY = "away";
+    /**
+     * The viewer's latency probe and the tag's answer (a counter, never page content): relayed in both modes,
+     * also for observers, and never counted as the session's activity (an open viewer must not keep an idle
+     * session alive) nor audited.
+     */
+    public static final String PING = "ping";
+    public static final String PONG = "pong";
     static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer", REFUSED,
-            "selection", AWAY);
-    /** Allowed in both modes: pointing, highlights, text selection (node ids and offsets), pen and laser, resync. */
-    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "selection", "draw", "erase", "resync");
+            "selection", AWAY, PONG);
+    /** Allowed in both modes: pointing, highlights, text selection (node ids and offsets), pen and laser, resync, ping. */
+    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "selection", "draw", "erase", "resync", PING);
     static final Set<String> AGENT_CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
 
     private MessagePolicy() {
@@ -63,7 +70,7 @@ public final class MessagePolicy {
                 yield Verdict.REFUSE;
             }
             case OBSERVER -> {
-                if ("resync".equals(type)) {
+                if ("resync".equals(type) || PING.equals(type)) {
                     yield Verdict.RELAY;
                 }
                 // An observer never points, controls or ends; what an agent may send is dropped, the rest closes.
@@ -76,6 +83,11 @@ public final class MessagePolicy {
     /** A binary frame's verdict: only the visitor's snapshot chunks. */
     public static Verdict decideBinary(Role sender, String type) {
         return sender == Role.VISITOR && SNAPSHOT_CHUNK.equals(type) ? Verdict.RELAY : Verdict.REFUSE;
+    }
+
+    /** Whether a relayed frame is only the latency probe: not the session's activity. */
+    public static boolean isHeartbeat(String type) {
+        return PING.equals(type) || PONG.equals(type);
     }
 
     public static String dropReason(Role sender) {
