@@ -8,7 +8,7 @@ import dev.tandem.gateway.security.JoinToken.Role;
 /**
  * Which message types each side may send, by mode. The visitor's tag checks the same again, so a
  * bypassed gateway still cannot make a view-only agent click. Observers only watch: they may ask for a
- * fresh snapshot and nothing else.
+ * fresh snapshot and probe the latency ({@code ping}), nothing else.
  */
 public final class MessagePolicy {
 
