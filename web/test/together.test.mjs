@@ -734,3 +734,286 @@ test("pen and laser: the agent draws on the visitor's page in page coordinates, 
     await viewer.context.close();
   }
 });
+
+/** Makes the page's tab hidden or visible again, as a switch to another tab does (headless Chromium never hides one). */
+async function setHidden(page, hidden) {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (h ? "hidden" : "visible") });
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+  await settle(page);
+}
+
+/** Starts the tag on another tab of the same site (same context), as the site's pages do. */
+async function startTagOn(page, origin) {
+  await page.waitForLoadState();
+  await page.addScriptTag({ url: "/dist/tandem.js" });
+  await page.evaluate((o) => {
+    window.__handle = window.Tandem.start({
+      siteId: "test-site",
+      endpoints: { invites: o, sessions: o, config: o, gateway: "ws://127.0.0.1:9" },
+    });
+  }, origin);
+  // The tag resumes a stored session on a timer of its own; let it run, and its first request go out.
+  await settle(page);
+  await settle(page);
+}
+
+test("visitor is away: the tab hidden shows 'away' in the viewer and visible brings the page back; other tabs never join", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html");
+  const viewer = await openViewer(browser, server);
+  try {
+    const { page } = visitor;
+    const { frames } = await connect(page, "SHARED");
+    assert.deepEqual(frames.filter((f) => f.t === "away"), [], "a visible tab says nothing");
+    await deliver(viewer.page, frames);
+    await settle(viewer.page);
+    const status = () => viewer.page.evaluate(() => document.getElementById("viewer").status);
+    const message = viewer.page.locator("tandem-viewer [data-testid=viewer-message]");
+    assert.equal(await status(), "live");
+    assert.equal(await message.isVisible(), false);
+
+    // The visitor switches to another tab: one `away` frame, once.
+    await setHidden(page, true);
+    await setHidden(page, true);
+    let sent = await page.evaluate(() => window.__takeSent());
+    assert.deepEqual(sent.filter((f) => f.t === "away"), [{ t: "away", away: true }]);
+    await deliver(viewer.page, sent);
+    await settle(viewer.page);
+    assert.equal(await status(), "away");
+    assert.equal(await message.isVisible(), true);
+    assert.match(await message.textContent(), /visitor is away/);
+    assert.equal(await viewer.page.locator("tandem-viewer iframe").isVisible(), true, "the last picture stays behind the notice");
+    assert.ok((await viewer.page.evaluate(() => window.__statuses.map((s) => s.status))).includes("away"));
+
+    // A fresh snapshot while away (the agent asked for one) keeps it away.
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "resync" }));
+    await settle(page);
+    await deliver(viewer.page, (await page.evaluate(() => window.__takeSent())));
+    await settle(viewer.page);
+    assert.equal(await status(), "away");
+
+    // An agent who (re)joins while the tab is hidden learns it at once, with the snapshot.
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "peer", role: "agent", connected: true }));
+    await settle(page);
+    sent = await page.evaluate(() => window.__takeSent());
+    assert.ok(sent.some((f) => f.t === "snapshot"));
+    assert.deepEqual(sent.filter((f) => f.t === "away"), [{ t: "away", away: true }]);
+
+    // Back on the tab: the agent sees the page again.
+    await setHidden(page, false);
+    sent = await page.evaluate(() => window.__takeSent());
+    assert.deepEqual(sent.filter((f) => f.t === "away"), [{ t: "away", away: false }]);
+    await deliver(viewer.page, sent);
+    await settle(viewer.page);
+    assert.equal(await status(), "live");
+    assert.equal(await message.isVisible(), false);
+
+    // The visitor's socket goes: waiting, and a new socket starts not away.
+    await deliver(viewer.page, [{ t: "away", away: true }, { t: "peer", role: "visitor", connected: false }]);
+    await settle(viewer.page);
+    assert.equal(await status(), "waiting");
+
+    // Another tab of the same site, opened by hand or by the page itself, does not join the session.
+    const stored = await page.evaluate(() => sessionStorage.getItem("tandem.credential.test-site"));
+    assert.ok(stored, "the session tab keeps its credential in sessionStorage");
+    await visitor.context.addInitScript(FAKE_WEBSOCKET);
+    const tokenCalls = () => server.requests.filter((r) => r.path === "/api/visitor/session-token").length;
+    const before = tokenCalls();
+    const typed = await visitor.context.newPage();
+    await typed.goto(page.url());
+    await startTagOn(typed, server.origin);
+    const [opened] = await Promise.all([visitor.context.waitForEvent("page"), page.evaluate(() => { window.open(location.href); })]);
+    await opened.waitForLoadState();
+    assert.equal(await opened.evaluate(() => sessionStorage.getItem("tandem.credential.test-site")), stored,
+      "a tab opened from the session tab starts with a copy of its sessionStorage");
+    await startTagOn(opened, server.origin);
+    // The session tab answers that it has the session: the copy forgets the credential instead of resuming.
+    await opened.waitForFunction(() => sessionStorage.getItem("tandem.credential.test-site") === null, null, { timeout: 5_000 });
+    await settle(opened);
+    for (const other of [typed, opened]) {
+      assert.equal(await other.evaluate(() => window.__sockets.length), 0, "no socket from another tab");
+      assert.equal(await other.locator("tandem-ui [data-testid=tandem-frame]").count(), 0, "no session frame on another tab");
+      assert.equal(await other.evaluate(() => sessionStorage.getItem("tandem.credential.test-site")), null);
+    }
+    assert.equal(tokenCalls(), before, "another tab never asked for a join token");
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("tandem.credential.test-site")), stored, "the session tab keeps its session");
+    assert.deepEqual(viewer.problems.errors, []);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});
+
+/** Opens together.html with `<html lang>` set, and starts the tag with extra options (locale, strings). */
+async function openLocalised(lang, extra) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  await page.addInitScript(FAKE_WEBSOCKET);
+  const problems = watchPage(page);
+  await page.goto(`${server.origin}/fixtures/together.html`);
+  await page.evaluate((l) => document.documentElement.setAttribute("lang", l), lang);
+  await page.addScriptTag({ url: "/dist/tandem.js" });
+  await page.evaluate(({ origin, more }) => {
+    window.__handle = window.Tandem.start({
+      siteId: "test-site",
+      endpoints: { invites: origin, sessions: origin, config: origin, gateway: "ws://127.0.0.1:9" },
+      ...more,
+    });
+    window.__inviteDone = window.__handle.receiveInvite("test-credential");
+  }, { origin: server.origin, more: extra });
+  return { context, page, problems };
+}
+
+test("translatable prompts: German from <html lang>, the brand's own strings over a locale; keyboard and focus trap still work", async () => {
+  reset({ mode: "VIEW_ONLY" });
+  const german = await openLocalised("de-AT", {});
+  try {
+    const { page } = german;
+    const dialog = page.getByTestId("tandem-consent");
+    await dialog.waitFor();
+    assert.equal(await dialog.locator("h2").textContent(), "Gemeinsam mit Ihrem Berater browsen?");
+    assert.equal(await page.getByTestId("tandem-consent-mode").textContent(), "Nur ansehen");
+    assert.match(await dialog.textContent(), /Passwörter, Kartennummern/);
+    const focused = () => page.evaluate(() => document.querySelector("tandem-ui").shadowRoot.activeElement?.textContent ?? null);
+    await page.keyboard.press("Tab");
+    const first = await focused();
+    await page.keyboard.press("Tab");
+    const second = await focused();
+    await page.keyboard.press("Tab");
+    const third = await focused();
+    await page.keyboard.press("Shift+Tab");
+    assert.deepEqual([first, second, third, await focused()], ["Ablehnen", "Annehmen", "Ablehnen", "Annehmen"]);
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => window.__sockets.length > 0 && window.__sockets[0].sent.length > 0, null, { timeout: 15_000 });
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "hello", role: "visitor", sessionId: "ses-1", mode: "VIEW_ONLY", peerConnected: true }));
+    await page.getByTestId("tandem-frame").waitFor();
+    assert.equal(await page.getByTestId("tandem-mode").textContent(), "Nur ansehen");
+    assert.equal(await page.getByTestId("tandem-end").getAttribute("aria-label"), "Gemeinsames Browsen beenden");
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "mode", mode: "SHARED" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot
+      .querySelector("[data-testid=tandem-announcer]")?.textContent === "Ihr Berater kann jetzt auf dieser Seite klicken und tippen.");
+    assert.equal(await page.getByTestId("tandem-mode").textContent(), "Gemeinsame Steuerung");
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "pointer", x: 10, y: 10, name: "Jana" }));
+    await page.waitForFunction(() => document.querySelector("tandem-ui").shadowRoot.querySelector(".badge span")?.textContent === "Gemeinsames Browsen mit Jana");
+    assert.deepEqual(german.problems.errors, []);
+  } finally {
+    await german.context.close();
+  }
+
+  // The brand's strings win key by key; the rest comes from the locale it names (over the page's English).
+  reset({ mode: "SHARED" });
+  const brand = await openLocalised("en", { locale: "de", strings: { consentTitle: "Mit Harbour gemeinsam ansehen?", accept: "Ja, gerne" } });
+  try {
+    const { page } = brand;
+    const dialog = page.getByTestId("tandem-consent");
+    await dialog.waitFor();
+    assert.equal(await dialog.locator("h2").textContent(), "Mit Harbour gemeinsam ansehen?");
+    assert.equal(await page.getByTestId("tandem-accept").textContent(), "Ja, gerne");
+    assert.equal(await page.getByTestId("tandem-decline").textContent(), "Ablehnen");
+    assert.equal(await page.getByTestId("tandem-consent-mode").textContent(), "Gemeinsame Steuerung");
+    // Focus is trapped and Escape still declines.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.querySelector("tandem-ui").shadowRoot.activeElement?.textContent), "Ablehnen");
+    await page.keyboard.press("Escape");
+    await page.evaluate(() => window.__inviteDone);
+    assert.equal(server.state.inviteState, "DECLINED");
+    // Anything but strings is a mistake the brand's developer hears about at once.
+    const errors = await page.evaluate(() => ["strings", "locale"].map((key) => {
+      try {
+        window.Tandem.start({ siteId: "s", endpoints: { invites: "http://a", sessions: "http://a", config: "http://a", gateway: "ws://a" },
+          ...(key === "strings" ? { strings: { accept: 5 } } : { locale: 7 }) });
+        return null;
+      } catch (error) {
+        return `${error.name}: ${error.message}`;
+      }
+    }));
+    assert.deepEqual(errors, ["TypeError: Tandem.start: strings.accept must be a string", "TypeError: Tandem.start: locale must be a string"]);
+    assert.deepEqual(brand.problems.errors, []);
+  } finally {
+    await brand.context.close();
+  }
+
+  // An English page without options keeps the English built in.
+  reset({ mode: "VIEW_ONLY" });
+  const english = await openLocalised("en-GB", {});
+  try {
+    await english.page.getByTestId("tandem-consent").waitFor();
+    assert.equal(await english.page.getByTestId("tandem-consent").locator("h2").textContent(), "Co-browse with your agent?");
+    assert.equal(await english.page.getByTestId("tandem-accept").textContent(), "Accept");
+  } finally {
+    await english.context.close();
+  }
+});
+
+test("latency: the viewer's ping, the tag's pong, and the round trip shown as good, fair, poor or no answer", async () => {
+  reset();
+  const visitor = await openVisitor(browser, server, "together.html");
+  const viewer = await openViewer(browser, server);
+  try {
+    const { frames, snapshot } = await connect(visitor.page, "SHARED");
+    // The tag answers a ping at once with its counter and nothing else.
+    await visitor.page.evaluate(() => window.__sockets[0].deliver({ t: "ping", n: 41 }));
+    await settle(visitor.page);
+    const answered = (await visitor.page.evaluate(() => window.__takeSent())).filter((f) => f.t === "pong");
+    assert.deepEqual(answered, [{ t: "pong", n: 41 }]);
+    assert.ok(JSON.stringify({ t: "pong", n: 999999999 }).length <= 26, "a pong stays tiny");
+    await visitor.page.evaluate(() => window.__sockets[0].deliver({ t: "ping", n: "x" }));
+    await settle(visitor.page);
+    assert.deepEqual((await visitor.page.evaluate(() => window.__takeSent())).filter((f) => f.t === "pong"), [], "garbage is not answered");
+
+    // In the viewer's page, a stand-in for the tag that answers each ping after __pongDelay ms (none: no answer).
+    await viewer.page.evaluate(() => {
+      const socket = window.__sockets[0];
+      const send = socket.send.bind(socket);
+      window.__pings = [];
+      socket.send = (data) => {
+        send(data);
+        const frame = JSON.parse(data);
+        if (frame.t === "ping") {
+          window.__pings.push(frame);
+          if (window.__pongDelay !== undefined) {
+            setTimeout(() => socket.deliver({ t: "pong", n: frame.n }), window.__pongDelay);
+          }
+        }
+      };
+      window.__pongDelay = 0;
+    });
+    const latency = viewer.page.locator("tandem-viewer [data-testid=viewer-latency]");
+    assert.equal(await latency.isVisible(), false, "nothing to show before the page is there");
+    const round = async (delay) => {
+      await viewer.page.evaluate((d) => { window.__pongDelay = d ?? undefined; }, delay);
+      await deliver(viewer.page, [snapshot]);
+      await viewer.page.waitForFunction((want) => document.getElementById("viewer").shadowRoot
+        .querySelector("[data-testid=viewer-latency]").getAttribute("data-quality") === want,
+      delay === null ? "none" : delay === 0 ? "good" : delay === 200 ? "fair" : "poor", { timeout: 10_000 });
+      return latency.textContent();
+    };
+    await deliver(viewer.page, frames.filter((f) => f.t !== "snapshot"));
+    assert.match(await round(0), /^\d+ ms$/);
+    assert.ok(await latency.isVisible());
+    const fair = await round(200);
+    assert.ok(Number.parseInt(fair, 10) >= 200 && Number.parseInt(fair, 10) < 400, fair);
+    const poor = await round(600);
+    assert.ok(Number.parseInt(poor, 10) >= 600, poor);
+    assert.equal(await round(null), "No answer");
+    assert.match(await latency.getAttribute("title"), /good below 150 ms, fair below 400 ms/);
+    const pings = await viewer.page.evaluate(() => window.__pings);
+    assert.ok(pings.length >= 4, "a ping for each fresh page (and one every 15 s)");
+    assert.ok(pings.every((p, i) => Object.keys(p).join() === "t,n" && (i === 0 || p.n === pings[i - 1].n + 1)));
+    // A late pong of an old ping does not count.
+    await deliver(viewer.page, [{ t: "pong", n: pings[0].n }]);
+    await settle(viewer.page);
+    assert.equal(await latency.textContent(), "No answer");
+    assert.deepEqual(viewer.problems.errors, []);
+    assert.deepEqual(visitor.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});

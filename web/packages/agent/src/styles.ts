@@ -44,6 +44,11 @@ iframe { display: block; border: 0; background: #fff; pointer-events: none; }
 .toolbar button, .toolbar input { font: inherit; padding: 3px 7px; border-radius: 5px; border: 1px solid #9ca3af; background: #fff; }
 .toolbar input { width: 180px; }
 .mode { font-weight: 600; color: #374151; }
+.latency { font-size: 12px; padding: 1px 6px; border-radius: 9px; background: #e5e7eb; color: #374151; }
+.latency[hidden] { display: none; }
+.latency[data-quality="good"] { background: #dcfce7; color: #166534; }
+.latency[data-quality="fair"] { background: #fef3c7; color: #92400e; }
+.latency[data-quality="poor"], .latency[data-quality="none"] { background: #fee2e2; color: #991b1b; }
 :host([data-mode="SHARED"]) .mode { color: #b45309; }
 .overlay:focus { outline: 2px solid #b45309; outline-offset: -2px; }
 .notice {
@@ -57,6 +62,7 @@ iframe { display: block; border: 0; background: #fff; pointer-events: none; }
   padding: 16px; text-align: center; color: #374151;
 }
 .message[hidden] { display: none; }
+:host([data-status="away"]) .message { z-index: 6; background: rgba(255, 255, 255, 0.88); font-weight: 600; }
 @media (prefers-reduced-motion: reduce) {
   .cursor { transition: none; }
   .ring { animation-name: ring-fade-still; }

@@ -9,7 +9,8 @@ import { Replica } from "./replica.js";
 import { between, caretAt, viewRanges, ViewMarks, wireRanges } from "./selection.js";
 import { VIEWER_STYLES } from "./styles.js";
 
-export type ViewerStatus = "idle" | "connecting" | "waiting" | "live" | "ended";
+/** `away`: the visitor's page is there but the visitor switched to another tab or window. */
+export type ViewerStatus = "idle" | "connecting" | "waiting" | "live" | "away" | "ended";
 
 export type ViewerMode = "VIEW_ONLY" | "SHARED";
 
@@ -77,6 +78,16 @@ const REFUSALS: Record<string, string> = {
 const KEYS = new Set(["Backspace", "Delete", "Enter", "Escape", "Tab", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"]);
 
 const RESYNC_INTERVAL_MS = 2_000;
+/**
+ * The latency probe: a `ping` every 15 s while the visitor's page is shown (and at once when it comes),
+ * answered by the tag's `pong`. Round trip below 150 ms is good, below 400 ms fair, else poor; no answer
+ * within 5 s shows "no answer". The visitor's side sends one pong of about 30 bytes on the wire per
+ * 15 s: about 0.12 KB a minute.
+ */
+export const PING_INTERVAL_MS = 15_000;
+export const PING_TIMEOUT_MS = 5_000;
+export const LATENCY_GOOD_MS = 150;
+export const LATENCY_FAIR_MS = 400;
 const END_GRACE_MS = 2_000;
 const DEFAULT_VIEWPORT = { w: 1280, h: 800 };
 const ARROW_PATH = "M1 1 L1 15 L5 11 L8 17 L10.5 16 L7.5 10 L13 10 Z";
@@ -86,6 +97,7 @@ const MESSAGES: Record<ViewerStatus, string> = {
   connecting: "Connecting\u2026",
   waiting: "Waiting for the visitor\u2019s page\u2026",
   live: "",
+  away: "The visitor is away (another tab or window). Their page shows again when they come back.",
   ended: "The co-browsing session has ended.",
 };
 
@@ -111,6 +123,14 @@ export class TandemViewerElement extends HTMLElement {
   private pendingPointer: { x: number; y: number } | null = null;
   private pointerFrame: number | null = null;
   private currentStatus: ViewerStatus = "idle";
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private pingTimeout: ReturnType<typeof setTimeout> | null = null;
+  /** The outstanding probe; its counter starts anywhere so that an observer's probes do not match ours. */
+  private ping: { n: number; at: number } | null = null;
+  private pingCounter = Math.floor(Math.random() * 1_000_000);
+  private readonly latency: HTMLSpanElement;
+  /** The visitor's tag said its tab is hidden (`away`): "live" shows as "away" until it says otherwise. */
+  private visitorAway = false;
   /** A chunked snapshot being put together, and the changes that arrived meanwhile. */
   private assembly: SnapshotAssembly | null = null;
   private held: Frame[] = [];
@@ -173,12 +193,17 @@ export class TandemViewerElement extends HTMLElement {
     this.message = document.createElement("div");
     this.message.className = "message";
     this.message.setAttribute("role", "status");
+    this.message.setAttribute("data-testid", "viewer-message");
     this.message.textContent = MESSAGES.idle;
     this.overlay.tabIndex = 0;
     this.overlay.setAttribute("aria-label", "The visitor\u2019s page");
     this.modeBadge = document.createElement("span");
     this.modeBadge.className = "mode";
     this.modeBadge.setAttribute("data-testid", "viewer-mode");
+    this.latency = document.createElement("span");
+    this.latency.className = "latency";
+    this.latency.setAttribute("data-testid", "viewer-latency");
+    this.latency.hidden = true;
     this.toolbar = this.createToolbar();
     this.notice = document.createElement("div");
     this.notice.className = "notice";
@@ -418,7 +443,18 @@ export class TandemViewerElement extends HTMLElement {
         if (frame["role"] === "visitor" && frame["connected"] === false) {
           // The visitor's next connection starts a new snapshot: the parts still missing never come.
           this.abandonPartialSnapshot();
+          this.visitorAway = false;
+          this.showLatency(null);
           this.setStatus("waiting", "visitor-away");
+        }
+        break;
+      case "pong":
+        this.onPong(frame["n"]);
+        break;
+      case "away":
+        this.visitorAway = frame["away"] === true;
+        if (this.currentStatus === "live" || this.currentStatus === "away") {
+          this.setStatus("live");
         }
         break;
       case "snapshot":
@@ -482,6 +518,7 @@ export class TandemViewerElement extends HTMLElement {
     this.awaitingSnapshot = false;
     this.clearResyncTimer();
     this.setStatus("live");
+    this.startPinging();
   }
 
   /** Applies a follow-up frame, unless the view is out of step and waits for a snapshot. */
@@ -581,6 +618,8 @@ export class TandemViewerElement extends HTMLElement {
     this.focusId = null;
     this.closePicker();
     this.pendingPointer = null;
+    this.stopPinging();
+    this.visitorAway = false;
     this.awaitingSnapshot = true;
     this.dropAssembly();
     this.lastSeq = null;
@@ -596,7 +635,78 @@ export class TandemViewerElement extends HTMLElement {
     this.lastResyncAt = -Infinity;
   }
 
-  private setStatus(status: ViewerStatus, reason?: string): void {
+  /** Probes the round trip to the visitor's page now (unless a probe is out) and then every 15 s. */
+  private startPinging(): void {
+    if (this.ping === null) {
+      this.sendPing();
+    }
+    this.pingTimer ??= setInterval(() => this.safely(() => this.sendPing()), PING_INTERVAL_MS);
+  }
+
+  private stopPinging(): void {
+    if (this.pingTimer !== null) {
+      clearInterval(this.pingTimer);
+      this.pingTimer = null;
+    }
+    if (this.pingTimeout !== null) {
+      clearTimeout(this.pingTimeout);
+      this.pingTimeout = null;
+    }
+    this.ping = null;
+    this.latency.hidden = true;
+    this.latency.removeAttribute("data-quality");
+  }
+
+  private sendPing(): void {
+    const connection = this.connection;
+    if (connection === null) {
+      return;
+    }
+    this.pingCounter = (this.pingCounter + 1) % 1_000_000_000;
+    this.ping = { n: this.pingCounter, at: performance.now() };
+    connection.send({ t: "ping", n: this.pingCounter });
+    if (this.pingTimeout !== null) {
+      clearTimeout(this.pingTimeout);
+    }
+    this.pingTimeout = setTimeout(() => this.safely(() => {
+      this.pingTimeout = null;
+      this.ping = null;
+      this.showLatency(null);
+    }), PING_TIMEOUT_MS);
+  }
+
+  private onPong(n: unknown): void {
+    const ping = this.ping;
+    if (ping === null || n !== ping.n) {
+      return;
+    }
+    this.ping = null;
+    if (this.pingTimeout !== null) {
+      clearTimeout(this.pingTimeout);
+      this.pingTimeout = null;
+    }
+    this.showLatency(performance.now() - ping.at);
+  }
+
+  /** The round trip in ms with good/fair/poor, or "no answer" (`null`). */
+  private showLatency(ms: number | null): void {
+    if (this.pingTimer === null && ms === null) {
+      return;
+    }
+    const quality = ms === null ? "none" : ms < LATENCY_GOOD_MS ? "good" : ms < LATENCY_FAIR_MS ? "fair" : "poor";
+    const words = { none: "no answer", good: "good", fair: "fair", poor: "poor" }[quality];
+    this.latency.hidden = false;
+    this.latency.setAttribute("data-quality", quality);
+    this.latency.textContent = ms === null ? "No answer" : `${Math.round(ms)} ms`;
+    this.latency.title = `Round trip to the visitor\u2019s page: ${words} (good below ${LATENCY_GOOD_MS} ms, fair below ${LATENCY_FAIR_MS} ms)`;
+    this.latency.setAttribute("aria-label", this.latency.title);
+  }
+
+  private setStatus(requested: ViewerStatus, reason?: string): void {
+    const status = requested === "live" && this.visitorAway ? "away" : requested;
+    if (status === this.currentStatus && status === "away") {
+      return;
+    }
     this.currentStatus = status;
     this.setAttribute("data-status", status);
     const text = status === "ended" && reason !== undefined ? `${MESSAGES.ended} (${reason})` : MESSAGES[status];
@@ -979,6 +1089,7 @@ export class TandemViewerElement extends HTMLElement {
     erase.addEventListener("click", () => this.safely(() => this.erase()));
     bar.append(
       this.modeBadge,
+      this.latency,
       tool("pen", "Pen", "Draw on the visitor\u2019s page"),
       tool("laser", "Laser", "Point with a fading laser line"),
       erase,

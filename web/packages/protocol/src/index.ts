@@ -289,7 +289,25 @@ export interface SelectionMessage {
   ranges: SelectionRange[];
 }
 
+/**
+ * The visitor switched away from the session's tab (`away: true`, the page is hidden) or came back
+ * (`away: false`). Sent when it changes, and `away: true` again on a new socket or when the agent
+ * (re)joins while the page is hidden. Never carries page content.
+ */
+export interface AwayMessage {
+  t: "away";
+  away: boolean;
+}
+
+/** The tag's answer to the viewer's `ping`, at once, with the same `n`. */
+export interface PongMessage {
+  t: "pong";
+  n: number;
+}
+
 export type VisitorMessage =
+  | AwayMessage
+  | PongMessage
   | PageMessage
   | RefusedMessage
   | SelectionMessage
@@ -394,7 +412,17 @@ export interface EraseMessage {
   t: "erase";
 }
 
+/**
+ * The viewer's latency probe (every 15 s, and when the visitor's page comes back): `n` is a counter of
+ * the viewer's; the tag answers `pong {n}`. Relayed in both modes; never page content.
+ */
+export interface PingMessage {
+  t: "ping";
+  n: number;
+}
+
 export type AgentMessage =
+  | PingMessage
   | PointerMessage
   | HighlightMessage
   | SelectionMessage

@@ -9,6 +9,8 @@ import { closestComposed } from "./capture/dom.js";
 import { validSelectors } from "./capture/masking.js";
 import { numberField, stringField, booleanField, type JsonRecord } from "./json.js";
 
+import { fill, type TandemStrings } from "./ui/strings.js";
+
 export const CONTROL_TYPES: ReadonlySet<string> = new Set(["click", "type", "key", "select", "check", "scroll-to", "navigate"]);
 
 export interface ControlTarget {
@@ -18,6 +20,8 @@ export interface ControlTarget {
   isMasked(el: Element): boolean;
   /** Blocked or inside a blocked element. */
   isBlocked(el: Element): boolean;
+  /** What the visitor is told (`say*` of the tag's string table). */
+  strings: TandemStrings;
 }
 
 /** What happened: `say` is announced to the visitor, `reason` goes back to the agent as `refused`. */
@@ -128,6 +132,10 @@ export class Controller {
     this.noControl = validSelectors(noAgentControl, target.win.document).join(",");
   }
 
+  private say(key: "saidClicked" | "saidTyped" | "saidChose" | "saidTicked" | "saidUnticked", el: Element): string {
+    return fill(this.target.strings[key], { what: describe(el) });
+  }
+
   /** Applies one control message; never throws into the page. */
   apply(frame: JsonRecord & { t: string }): Outcome {
     if (frame.t === "navigate") {
@@ -212,7 +220,7 @@ export class Controller {
         el.dispatchEvent(new MouseEvent("click", at));
       }
     });
-    return { ok: true, say: `Your agent clicked \u201c${describe(el)}\u201d.` };
+    return { ok: true, say: this.say("saidClicked", el) };
   }
 
   private field(el: Element): HTMLInputElement | HTMLTextAreaElement | null {
@@ -237,7 +245,7 @@ export class Controller {
     const clean = field.localName === "input" ? text.replace(/[\r\n]+/g, "") : text;
     const [start, end] = caret(field);
     edit(field, start, end, clean, "insertText");
-    return { ok: true, say: `Your agent typed in \u201c${describe(el)}\u201d.` };
+    return { ok: true, say: this.say("saidTyped", el) };
   }
 
   private key(el: Element, id: NodeId, key: string): Outcome {
@@ -246,7 +254,7 @@ export class Controller {
       if (field !== null && field.localName === "textarea" && !field.disabled && !field.readOnly) {
         const [start, end] = caret(field);
         edit(field, start, end, "\n", "insertLineBreak");
-        return { ok: true, say: `Your agent typed in \u201c${describe(el)}\u201d.` };
+        return { ok: true, say: this.say("saidTyped", el) };
       }
       // Enter in a text field submits its form, on a button activates it: the visitor does that.
       return refuse("submit", id);
@@ -289,7 +297,7 @@ export class Controller {
     }
     select.selectedIndex = index;
     fire(select, "insertReplacementText", null);
-    return { ok: true, say: `Your agent chose \u201c${describe(select.options[index] as Element)}\u201d.` };
+    return { ok: true, say: this.say("saidChose", select.options[index] as Element) };
   }
 
   private check(el: Element, id: NodeId, checked: boolean | undefined): Outcome {
@@ -304,7 +312,7 @@ export class Controller {
       // A click toggles it and fires click, input and change, as frameworks expect.
       this.guarded(el, () => input.click());
     }
-    return { ok: true, say: `Your agent ${checked ? "ticked" : "unticked"} \u201c${describe(el)}\u201d.` };
+    return { ok: true, say: this.say(checked ? "saidTicked" : "saidUnticked", el) };
   }
 
   private scrollTo(frame: JsonRecord, id: NodeId): Outcome {
@@ -328,11 +336,11 @@ export class Controller {
     const { win } = this.target;
     if (action === "back") {
       win.history.back();
-      return { ok: true, say: "Your agent went back a page." };
+      return { ok: true, say: this.target.strings.saidBack };
     }
     if (action === "reload") {
       win.location.reload();
-      return { ok: true, say: "Your agent reloaded the page." };
+      return { ok: true, say: this.target.strings.saidReload };
     }
     const url = stringField(frame, "url");
     if (action !== "go" || url === undefined) {
@@ -343,7 +351,7 @@ export class Controller {
       return refuse(verdict);
     }
     win.location.assign(new URL(url, win.location.href).href);
-    return { ok: true, say: "Your agent is opening another page." };
+    return { ok: true, say: this.target.strings.saidNavigate };
   }
 
   /** `null` for a same-origin http(s) address; otherwise why not. */

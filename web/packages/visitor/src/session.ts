@@ -16,6 +16,7 @@ import { liveRanges, RangeMarks, SelectionFollower } from "./selection.js";
 import { Drawings } from "./ui/drawings.js";
 import type { TagHost } from "./ui/host.js";
 import { showSessionFrame, type SessionFrame } from "./ui/session-frame.js";
+import type { TandemStrings } from "./ui/strings.js";
 import { SiteConfigWatcher } from "./site-config.js";
 
 const MAX_RECONNECTS = 5;
@@ -32,6 +33,8 @@ export interface LiveSessionOptions {
   gateway: string;
   grant: JoinTokenGrant;
   config: SiteConfig;
+  /** What the visitor reads and hears (ui/strings.ts). */
+  strings: TandemStrings;
   /** The site config's URL: polled while the session runs; a newer version is applied at once. */
   configUrl?: string;
   /** A fresh join token for reconnecting; throws a TandemError `session-ended` once it is over. */
@@ -74,9 +77,12 @@ export class LiveSession {
   private readonly agentSelection: RangeMarks;
   /** The agent's pen and laser strokes (page coordinates); gone when the session ends. */
   private readonly drawings: Drawings;
+  /** What this socket last told the agent about the tab being hidden (`away`). */
+  private reportedAway = false;
+  private readonly onVisibility = guard("visibility", () => this.reportAway(false));
 
   constructor(private readonly options: LiveSessionOptions) {
-    this.presence = new AgentPresence(options.host, options.win);
+    this.presence = new AgentPresence(options.host, options.win, options.strings.agentLabel);
     this.drawings = new Drawings(options.host, options.win);
     this.agentSelection = new RangeMarks(options.host.layer, options.win, "agent-selection", "tandem-agent-selection");
     this.gateways = new GatewayList(options.gateway);
@@ -88,6 +94,8 @@ export class LiveSession {
   }
 
   start(): void {
+    // The session is bound to this tab: when the visitor switches away, the agent sees "visitor is away".
+    this.options.win.document.addEventListener("visibilitychange", this.onVisibility);
     this.connect(this.options.grant);
     if (this.options.configUrl !== undefined) {
       this.configWatcher = new SiteConfigWatcher(this.options.configUrl, this.options.config.version,
@@ -107,7 +115,7 @@ export class LiveSession {
       return;
     }
     this.mode = mode;
-    this.presence.announce(mode === "SHARED" ? "Your agent can now click and type on this page." : "Your agent can now only watch and point.");
+    this.presence.announce(mode === "SHARED" ? this.options.strings.saidShared : this.options.strings.saidViewOnly);
     this.frame?.setMode(mode);
     this.options.onModeChanged?.(mode);
   }
@@ -139,7 +147,7 @@ export class LiveSession {
     }
     this.answeredRequests.add(request.id);
     const prompt = askConsent(this.options.host, { id: request.id, state: "PENDING", mode: "SHARED", message: null, expiresAt: request.expiresAt },
-      "Let your agent click and type for you?");
+      this.options.strings, this.options.strings.modeRequestTitle);
     this.modePrompt = prompt;
     const accepted = await prompt.answer;
     this.modePrompt = null;
@@ -191,6 +199,7 @@ export class LiveSession {
     );
     this.transport = transport;
     this.reportedPage = null;
+    this.reportedAway = false;
     transport.connect();
   }
 
@@ -202,7 +211,7 @@ export class LiveSession {
     this.seq = 0;
     if (!this.started) {
       this.started = true;
-      this.frame = showSessionFrame(this.options.host, () => this.end());
+      this.frame = showSessionFrame(this.options.host, this.options.strings, () => this.end());
       this.frame.setMode(this.mode);
       // The visitor must always see that they are being seen: a page that removes the frame gets it back.
       this.frameCheck = setInterval(
@@ -212,6 +221,24 @@ export class LiveSession {
       this.options.onStarted(grant);
     }
     this.startCapture();
+    this.reportAway(false);
+  }
+
+  /**
+   * Tells the agent whether this tab is hidden (`away`), when that changes; `force` again for an agent
+   * who just (re)joined and knows nothing yet. A visible tab on a fresh socket says nothing: not away is
+   * where every viewer starts.
+   */
+  private reportAway(force: boolean): void {
+    const transport = this.transport;
+    if (transport === null || this.ended) {
+      return;
+    }
+    const away = this.options.win.document.visibilityState === "hidden";
+    if (away !== this.reportedAway || (force && away)) {
+      this.reportedAway = away;
+      transport.send({ t: "away", away });
+    }
   }
 
   private startCapture(): void {
@@ -232,6 +259,7 @@ export class LiveSession {
         elementById: (id) => capture.elementById(id),
         isMasked: (el) => capture.isMasked(el),
         isBlocked: (el) => capture.isBlocked(el),
+        strings: this.options.strings,
       },
       config.rules.filter((rule) => rule.kind === "NO_AGENT_CONTROL").map((rule) => rule.selector),
     );
@@ -308,6 +336,7 @@ export class LiveSession {
         if (stringField(frame, "role") === "agent" && booleanField(frame, "connected") === true) {
           this.capture?.snapshot();
           this.selection?.refresh();
+          this.reportAway(true);
         }
         break;
       case "pointer": {
@@ -336,6 +365,14 @@ export class LiveSession {
       case "selection": {
         const capture = this.capture;
         this.agentSelection.show(capture === null ? [] : liveRanges(frame["ranges"], capture, this.options.win.document));
+        break;
+      }
+      case "ping": {
+        // The viewer's latency probe: answered at once, with nothing but its counter.
+        const n = numberField(frame, "n");
+        if (n !== undefined && Number.isSafeInteger(n)) {
+          this.transport?.send({ t: "pong", n });
+        }
         break;
       }
       case "draw":
@@ -371,7 +408,7 @@ export class LiveSession {
       return;
     }
     if (outcome.reason !== "view-only") {
-      this.presence.announce("Your agent tried something only you can do; it was not done.");
+      this.presence.announce(this.options.strings.saidRefused);
     }
     const refused: VisitorMessage = outcome.id === undefined
       ? { t: "refused", action: frame.t, reason: outcome.reason }
@@ -436,6 +473,7 @@ export class LiveSession {
       return;
     }
     this.ended = true;
+    this.options.win.document.removeEventListener("visibilitychange", this.onVisibility);
     this.configWatcher?.stop();
     if (this.modePoll !== null) {
       clearTimeout(this.modePoll);

@@ -8,13 +8,22 @@ import { Emitter } from "./emitter.js";
 import { TandemError, type TandemErrorReason } from "./errors.js";
 import { attempt, guard, reportError } from "./guard.js";
 import { LiveSession } from "./session.js";
+import { newMark, TabClaim } from "./tab-claim.js";
 import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
 import { createHost, type TagHost } from "./ui/host.js";
+import { resolveStrings, STRING_KEYS, type TandemStrings } from "./ui/strings.js";
 
 export interface TandemOptions {
   siteId: string;
   /** Base URLs of the services; `gateway` is a ws:// or wss:// base. */
   endpoints: Endpoints;
+  /**
+   * The language of the tag's prompts and announcements (a BCP 47 tag; built in: `en`, `de`). Without
+   * it, the page's `<html lang>`; English for anything else.
+   */
+  locale?: string;
+  /** The brand's own wording, key by key over the chosen language (see ui/strings.ts; `{name}`, `{what}`). */
+  strings?: Partial<TandemStrings>;
 }
 
 export interface TandemEvents {
@@ -38,6 +47,8 @@ export interface TandemHandle {
 }
 
 const STORAGE_PREFIX = "tandem.credential.";
+/** The random mark of the tab's session (tab-claim.ts): a copied sessionStorage carries it to a copied tab. */
+const MARK_PREFIX = "tandem.tab.";
 
 function trimBase(url: string): string {
   return url.replace(/\/+$/, "");
@@ -65,8 +76,27 @@ export function validateOptions(options: unknown): TandemOptions {
     }
     return trimBase(value as string);
   };
+  const { locale, strings } = options as { locale?: unknown; strings?: unknown };
+  if (locale !== undefined && typeof locale !== "string") {
+    fail("locale must be a string");
+  }
+  if (strings !== undefined && (typeof strings !== "object" || strings === null)) {
+    fail("strings must be an object");
+  }
+  const own: Partial<TandemStrings> = {};
+  for (const key of STRING_KEYS) {
+    const value = (strings as Record<string, unknown> | undefined)?.[key];
+    if (value !== undefined && typeof value !== "string") {
+      fail(`strings.${key} must be a string`);
+    }
+    if (typeof value === "string") {
+      own[key] = value;
+    }
+  }
   return {
     siteId: siteId as string,
+    ...(typeof locale === "string" ? { locale } : {}),
+    ...(strings !== undefined ? { strings: own } : {}),
     endpoints: {
       invites: base("invites", HTTP),
       sessions: base("sessions", HTTP),
@@ -87,6 +117,9 @@ class Tag implements TandemHandle {
   private session: LiveSession | null = null;
   private busy = false;
   private stopped = false;
+  /** While a session runs in this tab, it answers other tabs that ask whether it has it. */
+  private readonly claim: TabClaim;
+  private readonly strings: TandemStrings;
 
   constructor(
     private readonly win: Window,
@@ -94,6 +127,8 @@ class Tag implements TandemHandle {
     private readonly onStopped: () => void,
   ) {
     this.api = new TandemApi(options.endpoints);
+    this.claim = new TabClaim(win, options.siteId);
+    this.strings = resolveStrings(win.document, options.locale, options.strings);
   }
 
   on<K extends TandemEventName>(event: K, callback: (detail: TandemEvents[K]) => void): () => void {
@@ -113,19 +148,33 @@ class Tag implements TandemHandle {
     this.prompt = null;
     this.session?.end("visitor-stopped");
     this.session = null;
+    this.claim.release();
     this.removeHost();
     this.emitter.clear();
     this.onStopped();
   }
 
-  /** Picks up a session this tab accepted on an earlier page of the site. */
+  /**
+   * Picks up a session this tab accepted on an earlier page of the site. A tab that only has a copy of
+   * the session tab's sessionStorage (opened from it, or duplicated) finds that tab still running the
+   * session, forgets the copy and stays out: the session is bound to the tab where it started.
+   */
   resume(): void {
     const credential = this.storedCredential();
     if (credential === null || this.busy) {
       return;
     }
     this.busy = true;
-    this.startSession(credential)
+    const mark = this.storedMark();
+    const elsewhere = mark === null ? Promise.resolve(false) : TabClaim.heldElsewhere(this.win, this.options.siteId, mark);
+    elsewhere
+      .then(async (held) => {
+        if (held) {
+          this.forgetCredential();
+        } else if (!this.stopped) {
+          await this.startSession(credential);
+        }
+      })
       .catch((error: unknown) => reportError(error, "resume"))
       .finally(() => {
         this.busy = false;
@@ -160,7 +209,7 @@ class Tag implements TandemHandle {
         expiresAt: invite.expiresAt,
       });
       if (invite.state === "PENDING") {
-        this.prompt = askConsent(this.ensureHost(), invite);
+        this.prompt = askConsent(this.ensureHost(), invite, this.strings);
         const accepted = await this.prompt.answer;
         this.prompt = null;
         if (this.stopped) {
@@ -210,12 +259,14 @@ class Tag implements TandemHandle {
     if (this.stopped) {
       return;
     }
+    this.claim.hold(this.storedMark() ?? this.storeMark());
     const session = new LiveSession({
       win: this.win,
       host: this.ensureHost(),
       gateway: this.options.endpoints.gateway,
       grant,
       config,
+      strings: this.strings,
       configUrl: `${this.options.endpoints.config}/api/sites/${encodeURIComponent(this.options.siteId)}/config`,
       refreshGrant: () => this.api.sessionToken(credential, 5_000),
       onStarted: (started) => {
@@ -232,6 +283,7 @@ class Tag implements TandemHandle {
       },
       onEnded: (reason) => {
         this.session = null;
+        this.claim.release();
         this.forgetCredential();
         this.removeHost();
         this.emitter.emit("session-ended", { reason });
@@ -276,10 +328,23 @@ class Tag implements TandemHandle {
 
   private storeCredential(credential: string): void {
     attempt("write session storage", () => this.win.sessionStorage.setItem(this.storageKey(), credential), undefined);
+    this.storeMark();
+  }
+
+  private storedMark(): string | null {
+    return attempt("read session storage", () => this.win.sessionStorage.getItem(MARK_PREFIX + this.options.siteId), null);
+  }
+
+  /** A fresh mark for this tab's session (kept across its page loads). */
+  private storeMark(): string {
+    const mark = newMark(this.win);
+    attempt("write session storage", () => this.win.sessionStorage.setItem(MARK_PREFIX + this.options.siteId, mark), undefined);
+    return mark;
   }
 
   private forgetCredential(): void {
     attempt("clear session storage", () => this.win.sessionStorage.removeItem(this.storageKey()), undefined);
+    attempt("clear session storage", () => this.win.sessionStorage.removeItem(MARK_PREFIX + this.options.siteId), undefined);
   }
 }
 

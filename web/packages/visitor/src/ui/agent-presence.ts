@@ -35,6 +35,8 @@ export class AgentPresence {
   constructor(
     private readonly host: TagHost,
     private readonly win: Window,
+    /** The pointer's label until the agent's name is known. */
+    private readonly agentLabel = "Agent",
   ) {}
 
   /**
@@ -156,7 +158,7 @@ export class AgentPresence {
     path.setAttribute("stroke-width", "1.2");
     svg.append(path);
     const label = doc.createElement("span");
-    label.textContent = this.name === "" ? "Agent" : this.name;
+    label.textContent = this.name === "" ? this.agentLabel : this.name;
     label.setAttribute("data-testid", "tandem-agent-name");
     this.label = label;
     pointer.append(svg, label);

@@ -5,16 +5,7 @@
 import type { SessionMode, VisitorInviteView } from "@tandem/protocol";
 import { guard } from "../guard.js";
 import type { TagHost } from "./host.js";
-
-const MODE_LABEL: Record<SessionMode, string> = {
-  VIEW_ONLY: "View only",
-  SHARED: "Shared control",
-};
-
-const MODE_TEXT: Record<SessionMode, string> = {
-  VIEW_ONLY: "Your agent will see this page as you see it, and can point at things. They cannot click or type for you.",
-  SHARED: "Your agent will see this page as you see it, and can click and type on it to help you.",
-};
+import type { TandemStrings } from "./strings.js";
 
 let dialogCount = 0;
 
@@ -44,7 +35,9 @@ export interface ConsentPrompt {
 }
 
 /** `heading` replaces the invite's title (the agent's later request for shared control uses it). */
-export function askConsent(host: TagHost, invite: VisitorInviteView, heading = "Co-browse with your agent?"): ConsentPrompt {
+export function askConsent(host: TagHost, invite: VisitorInviteView, strings: TandemStrings, heading = strings.consentTitle): ConsentPrompt {
+  const modeLabel: Record<SessionMode, string> = { VIEW_ONLY: strings.modeViewOnly, SHARED: strings.modeShared };
+  const modeText: Record<SessionMode, string> = { VIEW_ONLY: strings.viewOnlyText, SHARED: strings.sharedText };
   const doc = host.element.ownerDocument;
   dialogCount += 1;
   const titleId = `tandem-consent-title-${dialogCount}`;
@@ -67,22 +60,19 @@ export function askConsent(host: TagHost, invite: VisitorInviteView, heading = "
     dialog.append(message);
   }
   const description = el(doc, "div", { id: descId });
-  const mode = el(doc, "p", { className: "mode", text: MODE_LABEL[invite.mode] });
+  const mode = el(doc, "p", { className: "mode", text: modeLabel[invite.mode] });
   mode.setAttribute("data-testid", "tandem-consent-mode");
   description.append(
     mode,
-    el(doc, "p", { text: MODE_TEXT[invite.mode] }),
-    el(doc, "p", {
-      className: "note",
-      text: "Passwords, card numbers and fields the site marks as private stay hidden. You can stop at any time.",
-    }),
+    el(doc, "p", { text: modeText[invite.mode] }),
+    el(doc, "p", { className: "note", text: strings.privacyNote }),
   );
   dialog.append(description);
 
-  const decline = el(doc, "button", { text: "Decline" });
+  const decline = el(doc, "button", { text: strings.decline });
   decline.type = "button";
   decline.setAttribute("data-testid", "tandem-decline");
-  const accept = el(doc, "button", { className: "primary", text: "Accept" });
+  const accept = el(doc, "button", { className: "primary", text: strings.accept });
   accept.type = "button";
   accept.setAttribute("data-testid", "tandem-accept");
   const actions = el(doc, "div", { className: "actions" });

@@ -4,6 +4,7 @@
  */
 import { guard } from "../guard.js";
 import type { TagHost } from "./host.js";
+import { fill, type TandemStrings } from "./strings.js";
 
 export interface SessionFrame {
   setMode(mode: "VIEW_ONLY" | "SHARED"): void;
@@ -11,7 +12,7 @@ export interface SessionFrame {
   remove(): void;
 }
 
-export function showSessionFrame(host: TagHost, onEnd: () => void): SessionFrame {
+export function showSessionFrame(host: TagHost, strings: TandemStrings, onEnd: () => void): SessionFrame {
   const doc = host.element.ownerDocument;
   const frame = doc.createElement("div");
   frame.className = "frame";
@@ -21,15 +22,15 @@ export function showSessionFrame(host: TagHost, onEnd: () => void): SessionFrame
   badge.className = "badge";
   badge.setAttribute("role", "status");
   const label = doc.createElement("span");
-  label.textContent = "Co-browsing with your agent";
+  label.textContent = strings.frameLabel;
   const mode = doc.createElement("span");
   mode.className = "mode-tag";
   mode.setAttribute("data-testid", "tandem-mode");
   const end = doc.createElement("button");
   end.type = "button";
   end.textContent = "\u00d7";
-  end.setAttribute("aria-label", "End co-browsing");
-  end.setAttribute("title", "End co-browsing");
+  end.setAttribute("aria-label", strings.endLabel);
+  end.setAttribute("title", strings.endLabel);
   end.setAttribute("data-testid", "tandem-end");
   end.addEventListener("click", guard("end button", onEnd));
   badge.append(label, mode, end);
@@ -37,11 +38,11 @@ export function showSessionFrame(host: TagHost, onEnd: () => void): SessionFrame
   host.layer.append(frame, badge);
   return {
     setMode(value) {
-      mode.textContent = value === "SHARED" ? "Shared control" : "View only";
+      mode.textContent = value === "SHARED" ? strings.modeShared : strings.modeViewOnly;
       mode.setAttribute("data-mode", value);
     },
     setAgentName(name) {
-      label.textContent = name === "" ? "Co-browsing with your agent" : `Co-browsing with ${name}`;
+      label.textContent = name === "" ? strings.frameLabel : fill(strings.frameLabelNamed, { name });
     },
     remove() {
       frame.remove();

@@ -44,7 +44,9 @@ import dev.tandem.local.LocalStack;
  * shared control and the visitor consents, shared typing reaches a React-style controlled input, every
  * way to submit is refused for the agent and works for the visitor, navigation keeps the session, the X
  * ends it for both; text selection shows both ways; a view-only session refuses forged control sent straight
- * to the gateway; the audit trail lists the refused actions (the tag's and the gateway's).
+ * to the gateway; the audit trail lists the refused actions (the tag's and the gateway's); the latency
+ * indicator shows the round trip; the agent sees "visitor is away" while the visitor's tab is hidden, and a
+ * tab opened from the session tab does not take the session over.
  */
 class TogetherTest {
 
@@ -102,6 +104,11 @@ class TogetherTest {
         assertThat(agent.getByTestId("session-mode")).hasText("View only");
         FrameLocator mirrored = agent.frameLocator("tandem-viewer iframe");
         assertThat(mirrored.locator("h1")).hasText("Your details", LONG_TEXT);
+
+        // The latency indicator: the viewer's ping went through the gateway to the tag and its pong came back.
+        Locator latency = agent.locator("tandem-viewer [data-testid=viewer-latency]");
+        assertThat(latency).hasText(Pattern.compile("^\\d+ ms$"), LONG_TEXT);
+        assertThat(latency).hasAttribute("data-quality", Pattern.compile("^(good|fair|poor)$"));
 
         // The agent's pointer lands on the same place of the same element, although the windows differ.
         BoundingBox onAgent = mirrored.locator("#save").boundingBox();
@@ -199,6 +206,32 @@ class TogetherTest {
         agent.locator("tandem-viewer [data-testid=viewer-back]").click();
         visitor.waitForURL("**/together.html", new Page.WaitForURLOptions().setTimeout(15_000));
         assertThat(mirrored.locator("h1")).hasText("Your details", LONG_TEXT);
+
+        // The visitor switches to another tab: the agent sees "visitor is away", and the page again on return.
+        // (Headless Chromium never hides a tab, so the page's visibility is set the way a tab switch sets it.)
+        Locator viewer = agent.locator("tandem-viewer");
+        LocatorAssertions.HasAttributeOptions longAttr = new LocatorAssertions.HasAttributeOptions().setTimeout(30_000);
+        setHidden(visitor, true);
+        assertThat(viewer).hasAttribute("data-status", "away", longAttr);
+        assertThat(agent.locator("tandem-viewer [data-testid=viewer-message]")).containsText("visitor is away");
+        setHidden(visitor, false);
+        assertThat(viewer).hasAttribute("data-status", "live", longAttr);
+        assertThat(agent.locator("tandem-viewer [data-testid=viewer-message]")).isHidden();
+
+        // Another tab of the same site, opened from the session tab (so with a copy of its sessionStorage),
+        // does not join: it forgets the copied credential, and the session stays with the first tab.
+        Page copy = visitor.waitForPopup(() -> visitor.evaluate("() => { window.open(location.href); }"));
+        copy.waitForFunction("() => window.Tandem !== undefined"
+                + " && !Object.keys(sessionStorage).some((k) => k.startsWith('tandem.credential.'))", null,
+                new Page.WaitForFunctionOptions().setTimeout(30_000));
+        assertEquals(0, copy.getByTestId("tandem-frame").count(), "no session frame on the other tab");
+        copy.close();
+        setHidden(visitor, true);
+        assertThat(viewer).hasAttribute("data-status", "away", longAttr);
+        setHidden(visitor, false);
+        assertThat(viewer).hasAttribute("data-status", "live", longAttr);
+        assertThat(visitor.getByTestId("tandem-frame")).isVisible();
+        assertEquals(code, agent.getByTestId("session-code").textContent(), "still the same session, in the first tab");
 
         // The X ends it for both sides.
         String accessToken = agentToken(agent);
@@ -312,6 +345,13 @@ class TogetherTest {
         assertEquals(201, invited.statusCode(), invited.body());
         assertThat(visitor.getByTestId("tandem-consent")).isVisible(LONG);
         visitor.getByTestId("tandem-accept").click();
+    }
+
+    /** Makes the visitor's tab hidden or visible, as a switch to another tab and back does. */
+    private static void setHidden(Page visitor, boolean hidden) {
+        visitor.evaluate("h => { Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => h ? 'hidden' : 'visible'});"
+                + " Object.defineProperty(document, 'hidden', {configurable: true, get: () => h});"
+                + " document.dispatchEvent(new Event('visibilitychange')); }", hidden);
     }
 
     /** Clicks the centre of an element of the visitor's page as the agent's view shows it. */

@@ -8,7 +8,7 @@ import dev.tandem.gateway.security.JoinToken.Role;
 /**
  * Which message types each side may send, by mode. The visitor's tag checks the same again, so a
  * bypassed gateway still cannot make a view-only agent click. Observers only watch: they may ask for a
- * fresh snapshot and nothing else.
+ * fresh snapshot and probe the latency ({@code ping}), nothing else.
  */
 public final class MessagePolicy {
 
@@ -33,10 +33,19 @@ public final class MessagePolicy {
     public static final String PAGE = "page";
     /** The tag did not carry out an agent's action: relayed, and audited as the agent's refused action. */
     public static final String REFUSED = "refused";
+    /** The visitor switched away from the session's tab, or came back: a boolean, never page content. */
+    public static final String AWAY = "away";
+    /**
+     * The viewer's latency probe and the tag's answer (a counter, never page content): relayed in both modes,
+     * also for observers, and never counted as the session's activity (an open viewer must not keep an idle
+     * session alive) nor audited.
+     */
+    public static final String PING = "ping";
+    public static final String PONG = "pong";
     static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer", REFUSED,
-            "selection");
-    /** Allowed in both modes: pointing, highlights, text selection (node ids and offsets), pen and laser, resync. */
-    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "selection", "draw", "erase", "resync");
+            "selection", AWAY, PONG);
+    /** Allowed in both modes: pointing, highlights, text selection (node ids and offsets), pen and laser, resync, ping. */
+    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "selection", "draw", "erase", "resync", PING);
     static final Set<String> AGENT_CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
 
     private MessagePolicy() {
@@ -61,7 +70,7 @@ public final class MessagePolicy {
                 yield Verdict.REFUSE;
             }
             case OBSERVER -> {
-                if ("resync".equals(type)) {
+                if ("resync".equals(type) || PING.equals(type)) {
                     yield Verdict.RELAY;
                 }
                 // An observer never points, controls or ends; what an agent may send is dropped, the rest closes.
@@ -74,6 +83,11 @@ public final class MessagePolicy {
     /** A binary frame's verdict: only the visitor's snapshot chunks. */
     public static Verdict decideBinary(Role sender, String type) {
         return sender == Role.VISITOR && SNAPSHOT_CHUNK.equals(type) ? Verdict.RELAY : Verdict.REFUSE;
+    }
+
+    /** Whether a relayed frame is only the latency probe: not the session's activity. */
+    public static boolean isHeartbeat(String type) {
+        return PING.equals(type) || PONG.equals(type);
     }
 
     public static String dropReason(Role sender) {

@@ -341,7 +341,9 @@ public class SessionHub {
         switch (verdict) {
             case RELAY -> {
                 route(room, from(role), frame);
-                activity(room);
+                if (!MessagePolicy.isHeartbeat(frame.type())) {
+                    activity(room);
+                }
                 if (role == Role.VISITOR && MessagePolicy.REFUSED.equals(frame.type())) {
                     tagRefused(room, frame.text());
                 }

@@ -1,6 +1,8 @@
 package dev.tandem.gateway.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +49,30 @@ class MessagePolicyTest {
                 assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.VISITOR, mode, type), type);
             }
         }
+    }
+
+    @Test
+    void onlyTheVisitorSaysItIsAwayInBothModes() {
+        for (Mode mode : Mode.values()) {
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.VISITOR, mode, "away"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.AGENT, mode, "away"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.OBSERVER, mode, "away"), mode.name());
+        }
+    }
+
+    @Test
+    void theLatencyProbeGoesOneWayEachAndIsNoActivity() {
+        for (Mode mode : Mode.values()) {
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, mode, "ping"), mode.name());
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.OBSERVER, mode, "ping"), mode.name());
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.VISITOR, mode, "pong"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.VISITOR, mode, "ping"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.AGENT, mode, "pong"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.OBSERVER, mode, "pong"), mode.name());
+        }
+        assertTrue(MessagePolicy.isHeartbeat("ping"));
+        assertTrue(MessagePolicy.isHeartbeat("pong"));
+        assertFalse(MessagePolicy.isHeartbeat("pointer"));
+        assertFalse(MessagePolicy.isHeartbeat("away"));
     }
 }
