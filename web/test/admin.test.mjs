@@ -83,6 +83,7 @@ const siteView = (v, warnings = [], siteId = "demo-insurer") => ({
   appearance: v.document.appearance,
   modes: v.document.modes,
   detectors: v.document.detectors,
+  capture: v.document.capture ?? { canvas: false },
   updatedAt: v.updatedAt,
   warnings,
 });
@@ -346,6 +347,8 @@ test("saves the edited document with If-Match and lists the new version", async 
     await page.getByTestId("add-group").click();
     await page.keyboard.type("seniors");
     await page.getByRole("checkbox", { name: "seniors: view only" }).check();
+    assert.equal(await page.getByTestId("capture-canvas").isChecked(), false, "canvases are off until an admin turns them on");
+    await page.getByLabel("Pictures of canvases", { exact: false }).check();
     await page.getByTestId("save").click();
     await page.getByTestId("save-status").getByText("Saved as version 2.").waitFor();
 
@@ -362,11 +365,13 @@ test("saves the edited document with If-Match and lists the new version", async 
         appearance: { borderColor: "#123456", highlightColor: "#ffd400", matchViewport: true },
         modes: { default: ["SHARED"], seniors: ["VIEW_ONLY"] },
         detectors: { cardNumbers: true, usSsn: true },
+        capture: { canvas: true },
       },
     }, "built-in rules are not sent back");
     await page.getByTestId("site-version").getByText(/^Version 2,/).waitFor();
     await page.getByTestId("history-entry").first().getByText(/^Version 2 by admin1/).waitFor();
     assert.equal(await page.getByTestId("history-entry").count(), 2);
+    assert.equal(await page.getByTestId("capture-canvas").isChecked(), true, "version 2 as the service answered it");
     assert.deepEqual(problems.errors, []);
     assert.deepEqual(cspViolations(problems), []);
   } finally {
@@ -591,6 +596,7 @@ test("creates a site from the page, never over an existing one, and opens it", a
     assert.deepEqual(sent.body.document.rules, []);
     assert.deepEqual(sent.body.document.allowedOrigins, []);
     assert.deepEqual(sent.body.document.modes, { default: ["VIEW_ONLY"] });
+    assert.deepEqual(sent.body.document.capture, { canvas: false }, "no canvas pictures until an admin allows them");
 
     // The new site is listed, selected and open: built-in rules shown, none of its own, its history.
     assert.equal(await page.getByTestId("site-select").inputValue(), "new-shop");

@@ -2,7 +2,7 @@
  * The admin REST API of masking-config-service (same origin as this page). Every failure becomes an
  * ApiError carrying the problem+json body, so that the page can show it readably.
  */
-import type { Appearance, Detectors, RuleKind, SessionMode } from "@tandem/protocol";
+import type { Appearance, Capture, Detectors, RuleKind, SessionMode } from "@tandem/protocol";
 
 export interface FieldError {
   field: string;
@@ -26,6 +26,8 @@ export interface AdminSite {
   appearance: Appearance;
   modes: Record<string, SessionMode[]>;
   detectors: Detectors;
+  /** Absent from a service older than the setting: all off. */
+  capture?: Capture;
   updatedAt: string;
   warnings: FieldError[];
 }
@@ -52,6 +54,7 @@ export interface SiteDocument {
   appearance: Appearance;
   modes: Record<string, SessionMode[]>;
   detectors: Detectors;
+  capture: Capture;
 }
 
 export interface SaveSite {
@@ -143,6 +146,7 @@ export function newSiteBody(): SaveSite {
       appearance: { borderColor: "#f5a623", highlightColor: "#ffd400", matchViewport: true },
       modes: { default: ["VIEW_ONLY"] },
       detectors: { cardNumbers: true, usSsn: true },
+      capture: { canvas: false },
     },
   };
 }

@@ -81,6 +81,7 @@ const ui = {
   originsMessages: byId<HTMLElement>("origins-messages"),
   detectCards: byId<HTMLInputElement>("detect-cards"),
   detectSsn: byId<HTMLInputElement>("detect-ssn"),
+  captureCanvas: byId<HTMLInputElement>("capture-canvas"),
   save: byId<HTMLButtonElement>("save"),
   validity: byId<HTMLElement>("validity"),
   saveStatus: byId<HTMLElement>("save-status"),
@@ -373,6 +374,7 @@ class AdminPage {
     ui.origins.value = site.allowedOrigins.join("\n");
     ui.detectCards.checked = site.detectors.cardNumbers;
     ui.detectSsn.checked = site.detectors.usSsn;
+    ui.captureCanvas.checked = site.capture?.canvas === true;
     this.showMessages({ valid: true, errors: [], warnings: site.warnings });
     this.refreshPreview();
   }
@@ -484,6 +486,7 @@ class AdminPage {
         },
         modes,
         detectors: { cardNumbers: ui.detectCards.checked, usSsn: ui.detectSsn.checked },
+        capture: { canvas: ui.captureCanvas.checked },
       },
     };
   }

@@ -588,6 +588,12 @@ export interface Detectors {
   usSsn: boolean;
 }
 
+/** What the tag captures beyond the DOM where the site allows it (masking-config-service, off by default). */
+export interface Capture {
+  /** Pictures of `<canvas>` elements (never masked, blocked or tainted ones). */
+  canvas: boolean;
+}
+
 /** Answer of `GET /api/sites/{siteId}/config`. */
 export interface SiteConfig {
   siteId: string;
@@ -600,5 +606,5 @@ export interface SiteConfig {
   modes: Record<string, SessionMode[]>;
   detectors: Detectors;
   /** What the tag may capture beyond the DOM; absent means all off. */
-  capture?: { canvas: boolean };
+  capture?: Capture;
 }

@@ -12,7 +12,12 @@ import java.util.UUID;
  */
 public record SiteConfig(UUID id, Instant time, String aggregateId, String tenant, long version, boolean enabled,
         List<String> allowedOrigins, List<Rule> rules, Appearance appearance, Map<String, List<Mode>> modes,
-        Detectors detectors) implements Event {
+        Detectors detectors, Capture capture) implements Event {
+
+    /** A config published before {@code capture} existed reads as capturing nothing beyond the DOM. */
+    public SiteConfig {
+        capture = capture == null ? Capture.NONE : capture;
+    }
 
     public enum RuleKind {
         MASK,
@@ -27,6 +32,14 @@ public record SiteConfig(UUID id, Instant time, String aggregateId, String tenan
     }
 
     public record Detectors(boolean cardNumbers, boolean usSsn) {
+    }
+
+    /**
+     * What the tag captures beyond the DOM, where the site allows it: {@code canvas}, pictures of
+     * {@code <canvas>} elements (masked, blocked and tainted ones never). Off unless the admin turns it on.
+     */
+    public record Capture(boolean canvas) {
+        public static final Capture NONE = new Capture(false);
     }
 
     public String siteId() {

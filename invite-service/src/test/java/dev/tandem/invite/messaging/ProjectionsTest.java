@@ -146,7 +146,7 @@ class ProjectionsTest {
     private String config(String site, String tenant, long version, boolean enabled, Map<String, List<Mode>> modes) {
         try {
             return json.writeValueAsString(new SiteConfig(UUID.randomUUID(), Instant.now(), site, tenant, version,
-                    enabled, List.of("http://localhost:8090"), List.of(), null, modes, null));
+                    enabled, List.of("http://localhost:8090"), List.of(), null, modes, null, null));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

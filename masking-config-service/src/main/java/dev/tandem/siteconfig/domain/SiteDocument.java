@@ -20,7 +20,13 @@ public record SiteDocument(
         @NotNull @Size(max = 100) Map<@NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
                 message = "must be an agent group name: letters, digits, `-`, `_`, `.`") String,
                 @NotNull List<@NotNull Mode>> modes,
-        @NotNull SiteConfig.Detectors detectors) {
+        @NotNull SiteConfig.Detectors detectors,
+        SiteConfig.Capture capture) {
+
+    /** A document saved before {@code capture} existed, or sent without it, captures nothing beyond the DOM. */
+    public SiteDocument {
+        capture = capture == null ? SiteConfig.Capture.NONE : capture;
+    }
 
     public record RuleInput(@NotNull SiteConfig.RuleKind kind,
             @NotNull @Size(max = 2000) String selector,

@@ -14,10 +14,10 @@ import dev.tandem.platform.problem.Problem.FieldError;
  */
 public record AdminSite(String siteId, String tenant, long version, boolean enabled, List<String> allowedOrigins,
         List<SiteConfig.Rule> rules, SiteConfig.Appearance appearance, Map<String, List<Mode>> modes,
-        SiteConfig.Detectors detectors, Instant updatedAt, List<FieldError> warnings) {
+        SiteConfig.Detectors detectors, SiteConfig.Capture capture, Instant updatedAt, List<FieldError> warnings) {
 
     static AdminSite of(SiteConfig c, List<FieldError> warnings) {
         return new AdminSite(c.siteId(), c.tenant(), c.version(), c.enabled(), c.allowedOrigins(), c.rules(),
-                c.appearance(), c.modes(), c.detectors(), c.time(), warnings);
+                c.appearance(), c.modes(), c.detectors(), c.capture(), c.time(), warnings);
     }
 }

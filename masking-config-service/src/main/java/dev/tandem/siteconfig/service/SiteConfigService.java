@@ -315,7 +315,7 @@ public class SiteConfigService {
                 doc.allowedOrigins(), BuiltInRules.withSiteRules(doc.rules()),
                 new SiteConfig.Appearance(doc.appearance().borderColor(), doc.appearance().highlightColor(),
                         doc.appearance().matchViewport()),
-                doc.modes(), doc.detectors());
+                doc.modes(), doc.detectors(), doc.capture());
     }
 
     private String write(SiteDocument document) {

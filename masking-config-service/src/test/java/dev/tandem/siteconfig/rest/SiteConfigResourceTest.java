@@ -79,6 +79,35 @@ class SiteConfigResourceTest {
     }
 
     @Test
+    void canvasCaptureIsOffUnlessTheAdminTurnsItOnAndThenTheTagIsTold() {
+        String siteId = site();
+        // A document without "capture" (every client before it existed): nothing beyond the DOM.
+        given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).body(DOCUMENT)
+                .when().put("/api/admin/sites/{id}", siteId)
+                .then().statusCode(200).body("capture.canvas", equalTo(false));
+        given().when().get("/api/sites/{id}/config", siteId)
+                .then().statusCode(200).body("capture.canvas", equalTo(false));
+
+        String withCanvas = DOCUMENT.replace("\"detectors\":", "\"capture\": {\"canvas\": true}, \"detectors\":");
+        given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).header("If-Match", "\"v1\"")
+                .body(withCanvas)
+                .when().put("/api/admin/sites/{id}", siteId)
+                .then().statusCode(200).body("version", equalTo(2)).body("capture.canvas", equalTo(true));
+        given().when().get("/api/sites/{id}/config", siteId)
+                .then().statusCode(200).body("capture.canvas", equalTo(true));
+        given().auth().oauth2(admin("acme")).when().get("/api/admin/sites/{id}", siteId)
+                .then().statusCode(200).body("capture.canvas", equalTo(true));
+
+        // Not a boolean: refused, and version 2 stays.
+        given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).header("If-Match", "\"v2\"")
+                .body(withCanvas.replace("\"canvas\": true", "\"canvas\": \"yes please\""))
+                .when().put("/api/admin/sites/{id}", siteId)
+                .then().statusCode(400).contentType("application/problem+json");
+        given().when().get("/api/sites/{id}/config", siteId)
+                .then().statusCode(200).header("ETag", "\"v2\"").body("capture.canvas", equalTo(true));
+    }
+
+    @Test
     void eachSaveIsPublishedWholeOnTheSiteConfigTopic() {
         String siteId = site();
         given().auth().oauth2(admin("acme")).contentType(ContentType.JSON).body(DOCUMENT)

@@ -16,7 +16,7 @@ class SiteConfigCacheTest {
 
     static SiteConfig config(String siteId, long version) {
         return new SiteConfig(UUID.randomUUID(), Instant.now(), siteId, "acme", version, true, List.of(), List.of(),
-                new SiteConfig.Appearance("#000000", "#ffffff", true), Map.of(), new SiteConfig.Detectors(true, true));
+                new SiteConfig.Appearance("#000000", "#ffffff", true), Map.of(), new SiteConfig.Detectors(true, true), null);
     }
 
     @Test
