@@ -252,6 +252,44 @@ class RelaySocketTest {
     }
 
     @jakarta.inject.Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
+    @Test
+    void theLatencyProbeIsRelayedBothWaysButIsNotTheSessionsActivity() throws Exception {
+        String session = UUID.randomUUID().toString();
+        TestSocket visitor = visitor(session, "VIEW_ONLY");
+        TestSocket agent = agent(session, "VIEW_ONLY");
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers",
+                TandemInfraResource.bootstrapServers(), "group.id", "test-" + UUID.randomUUID(),
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("tandem.gateway-events"));
+            agent.send("{\"t\":\"ping\",\"n\":7}");
+            assertEquals("{\"t\":\"ping\",\"n\":7}", visitor.nextRelayed(), "view-only too");
+            visitor.send("{\"t\":\"pong\",\"n\":7}");
+            assertEquals("{\"t\":\"pong\",\"n\":7}", agent.nextRelayed());
+            java.time.Instant afterProbe = java.time.Instant.now();
+            // Activity goes out at most once per activity-interval (30 s): had the probe counted, it would have
+            // published one before afterProbe and this pointer's would have been swallowed.
+            agent.send("{\"t\":\"pointer\",\"x\":1,\"y\":2}");
+            assertEquals("{\"t\":\"pointer\",\"x\":1,\"y\":2}", visitor.nextRelayed());
+            List<java.time.Instant> activity = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (activity.isEmpty() && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(250))) {
+                    if (session.equals(record.key())
+                            && json.readValue(record.value(), dev.tandem.contracts.GatewayEvent.class)
+                                    instanceof dev.tandem.contracts.GatewayEvent.Activity a) {
+                        activity.add(a.time());
+                    }
+                }
+            }
+            assertFalse(activity.isEmpty(), "the pointer is activity");
+            assertTrue(activity.stream().noneMatch(t -> t.isBefore(afterProbe)), "ping and pong are not: " + activity
+                    + " before " + afterProbe);
+        }
+    }
+
+    @jakarta.inject.Inject
     dev.tandem.gateway.relay.SessionHub hub;
 
     @Test
