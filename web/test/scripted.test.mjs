@@ -141,6 +141,50 @@ test("values set by script without an event reach the view, masked exactly like 
   }
 });
 
+test("a form reset, by its button or by script, reaches the view; its masked field stays masked", async () => {
+  const { visitor, viewer, log } = await start();
+  const formInView = () => inView(viewer.page, (doc) => ({
+    text: doc.getElementById("in-form").value,
+    notes: doc.getElementById("in-form-notes").value,
+    pick: doc.getElementById("in-form-pick").value,
+    box: doc.getElementById("in-form-box").checked,
+  }));
+  const defaults = { text: "default", notes: "note default", pick: "y", box: true };
+  const edit = async () => {
+    await visitor.page.locator("#in-form").fill("EDITED-IN-FORM");
+    await visitor.page.locator("#in-form-secret").fill("CANARY-RESET-SECRET");
+    await visitor.page.locator("#in-form-notes").fill("EDITED-NOTES");
+    await visitor.page.locator("#in-form-pick").selectOption("x");
+    await visitor.page.locator("#in-form-box").uncheck();
+    await pump(visitor.page, viewer.page, log);
+    assert.deepEqual(await formInView(), { text: "EDITED-IN-FORM", notes: "EDITED-NOTES", pick: "x", box: false });
+  };
+  try {
+    await edit();
+    // The visitor presses the form's reset button: no input event is fired for the defaults.
+    await visitor.page.locator("#reset-form").click();
+    await pump(visitor.page, viewer.page, log);
+    assert.deepEqual(await formInView(), defaults, "the button's reset");
+
+    await edit();
+    await visitor.page.evaluate(() => document.getElementById("form").reset());
+    await pump(visitor.page, viewer.page, log);
+    assert.deepEqual(await formInView(), defaults, "the script's reset");
+
+    const text = await sentText(visitor.page, log);
+    assert.ok(text.includes("EDITED-IN-FORM"));
+    for (const canary of text.match(/CANARY-[A-Z-]+/g) ?? []) {
+      assert.fail(`${canary} left the tag`);
+    }
+    assert.equal(await inView(viewer.page, (doc) => doc.getElementById("in-form-secret").value.includes("CANARY")), false);
+    assert.deepEqual(visitor.problems.errors, []);
+    assert.deepEqual(viewer.problems.errors, []);
+  } finally {
+    await visitor.context.close();
+    await viewer.context.close();
+  }
+});
+
 test("shadow roots attached after the snapshot, and closed ones, reach the view; masking follows into them", async () => {
   const { visitor, viewer, log } = await start();
   try {

@@ -53,6 +53,7 @@ export class InteractionTracker {
     const capture: AddEventListenerOptions = { capture: true, passive: true };
     this.listen(this.doc, "input", (event) => this.onField(event), capture);
     this.listen(this.doc, "change", (event) => this.onField(event), capture);
+    this.listen(this.doc, "reset", (event) => this.onReset(event), capture);
     this.listen(this.doc, "scroll", (event) => this.onScroll(event), capture);
     this.listen(this.win, "resize", () => this.onResize(), { passive: true });
     this.listen(this.doc, "mousemove", (event) => this.onPointer(event as MouseEvent), capture);
@@ -73,6 +74,7 @@ export class InteractionTracker {
     // Outside a shadow root, its fields' events look like the host's.
     this.listen(root, "input", (event) => this.onField(event), capture);
     this.listen(root, "change", (event) => this.onField(event), capture);
+    this.listen(root, "reset", (event) => this.onReset(event), capture);
     if (!isShadowRoot(root)) {
       this.listen(root, "mousemove", (event) => this.onFrameHover(event), capture);
       this.listen(root, "focusin", () => this.onFocus(), capture);
@@ -127,6 +129,22 @@ export class InteractionTracker {
 
   private onField(event: Event): void {
     this.noteField(event.target as Node | null);
+  }
+
+  /**
+   * A form reset (its reset button, or `form.reset()` by script) puts the fields' default values back
+   * without input events, and only after the `reset` event: the form's fields are noted now and read at
+   * the next flush, a frame later, when the defaults are in.
+   */
+  private onReset(event: Event): void {
+    const form = event.target as Partial<HTMLFormElement> | null;
+    const fields = form?.elements;
+    if (fields === undefined || typeof fields.length !== "number") {
+      return;
+    }
+    for (let i = 0; i < fields.length; i += 1) {
+      this.noteField(fields[i] ?? null);
+    }
   }
 
   private noteField(target: Node | null): void {
