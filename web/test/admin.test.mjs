@@ -235,6 +235,8 @@ async function signedIn(context) {
   await page.getByTestId("sign-in").click();
   await page.getByTestId("signed-in-as").getByText("Signed in as admin1").waitFor();
   await page.getByTestId("site-version").getByText(/^Version 1,/).waitFor();
+  // The version shows before the history has loaded; the editor is busy until both have.
+  await page.locator("#editor:not([aria-busy])").waitFor();
   return { page, problems };
 }
 
@@ -417,6 +419,7 @@ test("restores an earlier version with If-Match and shows it", async () => {
     await page.goto(`${server.origin}/dist/admin/`);
     await page.getByTestId("sign-in").click();
     await page.getByTestId("site-version").getByText(/^Version 2,/).waitFor();
+    await page.locator("#editor:not([aria-busy])").waitFor();
     assert.equal(await page.getByTestId("history-entry").count(), 2);
     assert.equal(await page.getByTestId("history-entry").first().getByTestId("restore").count(), 0, "the current version has no restore");
     await page.getByRole("button", { name: "Restore version 1" }).click();
