@@ -9,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,10 +28,10 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.FrameLocator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 
+import dev.tandem.e2e.support.SignIn;
 import dev.tandem.local.LocalStack;
 
 /**
@@ -60,7 +58,7 @@ class GatewayFailoverTest {
     static final LocatorAssertions.IsVisibleOptions LONG = new LocatorAssertions.IsVisibleOptions().setTimeout(30_000);
 
     static LocalStack stack;
-    static Playwright playwright;
+    static BrowserStack stage;
     static Browser browser;
     static URI replicaA;
     static URI replicaB;
@@ -75,14 +73,12 @@ class GatewayFailoverTest {
 
     @BeforeAll
     static void startTheStackWithTwoGateways() throws Exception {
-        Path repo = Path.of(System.getProperty("tandem.repo-root", "..")).toAbsolutePath().normalize();
-        Path state = Files.createTempDirectory("tandem-e2e-failover");
-        stack = LocalStack.start(new LocalStack.Options(repo, state, BASE_PORT, true));
+        stage = BrowserStack.start("failover", BASE_PORT);
+        stack = stage.stack();
+        browser = stage.browser();
         replicaA = stack.gateway();
         replicaB = stack.startGatewayReplica();
         assertEquals(BASE_PORT + 184, replicaB.getPort());
-        playwright = Browsers.playwright();
-        browser = Browsers.launch(playwright);
 
         // The agent signs in once; the console mounts a viewer for each new session.
         agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1024, 768));
@@ -90,11 +86,7 @@ class GatewayFailoverTest {
                 "\"gatewayUrl\":\"" + ws(replicaB) + "," + ws(replicaA) + "\""));
         agent = agentContext.newPage();
         agent.onWebSocket(ws -> agentSockets.add(ws.url()));
-        agent.navigate(replicaA.resolve("/console/").toString());
-        agent.getByTestId("sign-in").click();
-        agent.locator("#username").fill("agent1");
-        agent.locator("#password").fill("agent1");
-        agent.locator("#kc-login").click();
+        SignIn.throughPage(agent, replicaA.resolve("/console/"), "agent1");
         assertThat(agent.getByTestId("signed-in-as")).containsText("agent1");
     }
 
@@ -103,14 +95,8 @@ class GatewayFailoverTest {
         if (agentContext != null) {
             agentContext.close();
         }
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (stack != null) {
-            stack.close();
+        if (stage != null) {
+            stage.close();
         }
     }
 

@@ -9,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,6 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.FrameLocator;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.BoundingBox;
 
@@ -57,28 +54,20 @@ class TogetherTest {
     static final Set<String> CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
 
     static LocalStack stack;
-    static Playwright playwright;
+    static BrowserStack stage;
     static Browser browser;
 
     @BeforeAll
     static void startTheStack() throws Exception {
-        Path repo = Path.of(System.getProperty("tandem.repo-root", "..")).toAbsolutePath().normalize();
-        Path state = Files.createTempDirectory("tandem-e2e-together");
-        stack = LocalStack.start(new LocalStack.Options(repo, state, 22000, true));
-        playwright = Browsers.playwright();
-        browser = Browsers.launch(playwright);
+        stage = BrowserStack.start("together", 22000);
+        stack = stage.stack();
+        browser = stage.browser();
     }
 
     @AfterAll
     static void stopTheStack() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-        if (stack != null) {
-            stack.close();
+        if (stage != null) {
+            stage.close();
         }
     }
 
@@ -86,11 +75,7 @@ class TogetherTest {
     void pointersHighlightsSharedControlSubmitGuardsNavigationAndTheX() throws Exception {
         BrowserContext agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1024, 768));
         Page agent = agentContext.newPage();
-        agent.navigate(stack.gateway().resolve("/console/").toString());
-        agent.getByTestId("sign-in").click();
-        agent.locator("#username").fill("agent1");
-        agent.locator("#password").fill("agent1");
-        agent.locator("#kc-login").click();
+        SignIn.throughPage(agent, stack.gateway().resolve("/console/"), "agent1");
         assertThat(agent.getByTestId("signed-in-as")).containsText("agent1");
 
         BrowserContext visitorContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
