@@ -760,7 +760,7 @@ async function startTagOn(page, origin) {
   await settle(page);
 }
 
-test("visitor is away: the tab hidden shows 'away' in the viewer and visible brings the page back; other tabs never join", async () => {
+test("visitor is away: the tab hidden shows 'away' in the viewer and visible brings the page back; other tabs never join, not even handed the invite", async () => {
   reset();
   const visitor = await openVisitor(browser, server, "together.html");
   const viewer = await openViewer(browser, server);
@@ -833,6 +833,15 @@ test("visitor is away: the tab hidden shows 'away' in the viewer and visible bri
     // The session tab answers that it has the session: the copy forgets the credential instead of resuming.
     await opened.waitForFunction(() => sessionStorage.getItem("tandem.credential.test-site") === null, null, { timeout: 5_000 });
     await settle(opened);
+    // The chat hands the same, already accepted invite to the tab opened by hand: it stays out too.
+    const handedAgain = await typed.evaluate(async (credential) => {
+      const reasons = [];
+      window.__handle.on("error", (e) => reasons.push(e.reason));
+      await window.__handle.receiveInvite(credential);
+      return reasons;
+    }, stored);
+    assert.deepEqual(handedAgain, ["busy"], "the session runs in another tab");
+    await settle(typed);
     for (const other of [typed, opened]) {
       assert.equal(await other.evaluate(() => window.__sockets.length), 0, "no socket from another tab");
       assert.equal(await other.locator("tandem-ui [data-testid=tandem-frame]").count(), 0, "no session frame on another tab");

@@ -4,6 +4,8 @@
  * session's credential. Before resuming, the tag asks the site's other tabs (a BroadcastChannel of the
  * origin) whether one of them runs the session of that mark right now: if one answers, this tab is a
  * copy and does not join. The mark is random, made when the visitor accepted; never the credential.
+ * The session tab also answers for its invite's id (`invite:<id>`): a tab handed the same, already
+ * accepted invite again (the chat widget delivering it on another tab) asks that before joining.
  */
 import { guard } from "./guard.js";
 
@@ -36,6 +38,11 @@ function openChannel(win: Window, siteId: string): BroadcastChannel | null {
   }
 }
 
+/** The key a session tab also answers for: its invite's id (not a credential; the agent's side knows it too). */
+export function inviteKey(inviteId: string): string {
+  return `invite:${inviteId}`;
+}
+
 /** A fresh random mark (hex), without needing a secure context. */
 export function newMark(win: Window): string {
   const bytes = new Uint8Array(16);
@@ -52,15 +59,16 @@ export class TabClaim {
     private readonly siteId: string,
   ) {}
 
-  hold(mark: string): void {
+  /** Answers for any of these keys: the tab's mark, and `invite:<id>` when the invite's id is known. */
+  hold(...keys: string[]): void {
     this.release();
     const channel = openChannel(this.win, this.siteId);
     if (channel === null) {
       return;
     }
     channel.onmessage = guard("tab claim", (event: MessageEvent) => {
-      if (isTabMessage(event.data) && event.data.t === "held?" && event.data.mark === mark) {
-        channel.postMessage({ t: "held", mark } satisfies TabMessage);
+      if (isTabMessage(event.data) && event.data.t === "held?" && keys.includes(event.data.mark)) {
+        channel.postMessage({ t: "held", mark: event.data.mark } satisfies TabMessage);
       }
     });
     this.channel = channel;
@@ -71,7 +79,7 @@ export class TabClaim {
     this.channel = null;
   }
 
-  /** Whether another tab of this site runs the session with this mark (it answers within ANSWER_WAIT_MS). */
+  /** Whether another tab of this site runs the session with this key (it answers within ANSWER_WAIT_MS). */
   static heldElsewhere(win: Window, siteId: string, mark: string): Promise<boolean> {
     const channel = openChannel(win, siteId);
     if (channel === null) {

@@ -8,7 +8,7 @@ import { Emitter } from "./emitter.js";
 import { TandemError, type TandemErrorReason } from "./errors.js";
 import { attempt, guard, reportError } from "./guard.js";
 import { LiveSession } from "./session.js";
-import { newMark, TabClaim } from "./tab-claim.js";
+import { inviteKey, newMark, TabClaim } from "./tab-claim.js";
 import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
 import { createHost, type TagHost } from "./ui/host.js";
 import { resolveStrings, STRING_KEYS, type TandemStrings } from "./ui/strings.js";
@@ -49,6 +49,8 @@ export interface TandemHandle {
 const STORAGE_PREFIX = "tandem.credential.";
 /** The random mark of the tab's session (tab-claim.ts): a copied sessionStorage carries it to a copied tab. */
 const MARK_PREFIX = "tandem.tab.";
+/** The accepted invite's id, for the tab claim (a tab handed the same invite again asks by it). */
+const INVITE_PREFIX = "tandem.invite.";
 
 function trimBase(url: string): string {
   return url.replace(/\/+$/, "");
@@ -208,6 +210,13 @@ class Tag implements TandemHandle {
         message: invite.message,
         expiresAt: invite.expiresAt,
       });
+      if (invite.state === "ACCEPTED" && (await TabClaim.heldElsewhere(this.win, this.options.siteId, inviteKey(invite.id)))) {
+        // The session already runs in another tab of this site: it stays there, as with a copied tab.
+        throw new TandemError("busy", "The co-browsing session is running in another tab.");
+      }
+      if (this.stopped) {
+        return;
+      }
       if (invite.state === "PENDING") {
         this.prompt = askConsent(this.ensureHost(), invite, this.strings);
         const accepted = await this.prompt.answer;
@@ -225,7 +234,7 @@ class Tag implements TandemHandle {
           return;
         }
       }
-      this.storeCredential(credential);
+      this.storeCredential(credential, invite.id);
       await this.startSession(credential);
     } catch (error) {
       this.fail(error);
@@ -259,7 +268,8 @@ class Tag implements TandemHandle {
     if (this.stopped) {
       return;
     }
-    this.claim.hold(this.storedMark() ?? this.storeMark());
+    const invite = this.storedInvite();
+    this.claim.hold(this.storedMark() ?? this.storeMark(), ...(invite === null ? [] : [inviteKey(invite)]));
     const session = new LiveSession({
       win: this.win,
       host: this.ensureHost(),
@@ -326,9 +336,14 @@ class Tag implements TandemHandle {
     return attempt("read session storage", () => this.win.sessionStorage.getItem(this.storageKey()), null);
   }
 
-  private storeCredential(credential: string): void {
+  private storeCredential(credential: string, inviteId: string): void {
     attempt("write session storage", () => this.win.sessionStorage.setItem(this.storageKey(), credential), undefined);
+    attempt("write session storage", () => this.win.sessionStorage.setItem(INVITE_PREFIX + this.options.siteId, inviteId), undefined);
     this.storeMark();
+  }
+
+  private storedInvite(): string | null {
+    return attempt("read session storage", () => this.win.sessionStorage.getItem(INVITE_PREFIX + this.options.siteId), null);
   }
 
   private storedMark(): string | null {
@@ -345,6 +360,7 @@ class Tag implements TandemHandle {
   private forgetCredential(): void {
     attempt("clear session storage", () => this.win.sessionStorage.removeItem(this.storageKey()), undefined);
     attempt("clear session storage", () => this.win.sessionStorage.removeItem(MARK_PREFIX + this.options.siteId), undefined);
+    attempt("clear session storage", () => this.win.sessionStorage.removeItem(INVITE_PREFIX + this.options.siteId), undefined);
   }
 }
 
