@@ -137,6 +137,36 @@ class TogetherTest {
         agent.mouse().up();
         assertThat(visitor.getByTestId("tandem-agent-selection").first()).isVisible(LONG);
 
+        // The pen (view-only too): the agent's stroke across the mirrored #save is drawn across the same button on
+        // the visitor's page, although the windows differ; the laser's fades by itself; Erase takes the pen's away.
+        Locator pen = agent.locator("tandem-viewer [data-testid=viewer-pen]");
+        Locator laserTool = agent.locator("tandem-viewer [data-testid=viewer-laser]");
+        pen.click();
+        assertThat(pen).hasAttribute("aria-pressed", "true");
+        BoundingBox saveOnAgent = mirrored.locator("#save").boundingBox();
+        drag(agent, saveOnAgent.x + saveOnAgent.width * 0.1, saveOnAgent.x + saveOnAgent.width * 0.9,
+                saveOnAgent.y + saveOnAgent.height / 2);
+        Locator stroke = visitor.getByTestId("tandem-drawing");
+        assertThat(stroke).hasCount(1, new LocatorAssertions.HasCountOptions().setTimeout(15_000));
+        BoundingBox drawn = stroke.boundingBox();
+        BoundingBox saveOnVisitor = visitor.locator("#save").boundingBox();
+        String where = "stroke " + drawn.x + "," + drawn.y + " " + drawn.width + "x" + drawn.height + " for the button at "
+                + saveOnVisitor.x + "," + saveOnVisitor.y + " " + saveOnVisitor.width + "x" + saveOnVisitor.height;
+        assertTrue(Math.abs(drawn.y + drawn.height / 2 - (saveOnVisitor.y + saveOnVisitor.height / 2)) < 8, where);
+        assertTrue(drawn.x > saveOnVisitor.x && drawn.x + drawn.width < saveOnVisitor.x + saveOnVisitor.width, where);
+        assertEquals("", visitor.locator("#details-result").textContent(), "a stroke is not a click");
+        laserTool.click();
+        drag(agent, saveOnAgent.x + saveOnAgent.width * 0.2, saveOnAgent.x + saveOnAgent.width * 0.8,
+                saveOnAgent.y + saveOnAgent.height / 2);
+        Locator laser = visitor.getByTestId("tandem-laser");
+        assertThat(laser.first()).isAttached(new LocatorAssertions.IsAttachedOptions().setTimeout(15_000));
+        assertThat(laser).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(15_000));
+        laserTool.click();
+        assertThat(laserTool).hasAttribute("aria-pressed", "false");
+        assertThat(stroke).hasCount(1);
+        agent.locator("tandem-viewer [data-testid=viewer-erase]").click();
+        assertThat(stroke).hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(15_000));
+
         // The agent asks for shared control; the visitor's consent prompt; the mode changes on both sides.
         agent.getByTestId("request-shared").click();
         Locator consent = visitor.getByTestId("tandem-consent");
@@ -279,6 +309,15 @@ class TogetherTest {
         awaitRefused(supervisor, sharedSession, "click", "submit");
         awaitRefused(supervisor, sharedSession, "type", "secret-field");
         awaitRefused(supervisor, session.path("sessionId").asText(), "click", "view-only");
+    }
+
+    /** Drags the agent's mouse from x1 to x2 along y, in steps, as a hand draws a line. */
+    private static void drag(Page agent, double x1, double x2, double y) {
+        agent.mouse().move(x1, y);
+        agent.mouse().down();
+        agent.mouse().move((x1 + x2) / 2, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(4));
+        agent.mouse().move(x2, y, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(4));
+        agent.mouse().up();
     }
 
     /** Waits until the session's audit trail has the agent's refused action of this type and reason. */
