@@ -233,6 +233,83 @@ class MaskingRulesTest {
     }
 
     @Test
+    void canvasPicturesReachTheAgentOnlyAfterAdmin1TurnsCaptureOnDuringALiveSession() throws Exception {
+        List<String> visitorFrames = new CopyOnWriteArrayList<>();
+        BrowserContext adminContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1000));
+        BrowserContext visitorContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        BrowserContext agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1024, 768));
+        try {
+            Page admin = adminContext.newPage();
+            SignIn.throughPage(admin, stack.configService().resolve("/admin/"), "admin1");
+            assertThat(admin.getByTestId("signed-in-as")).containsText("admin1",
+                    new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            admin.getByTestId("site-select").selectOption(SITE);
+            assertThat(admin.getByTestId("site-version")).containsText("Version ");
+            com.microsoft.playwright.Locator captureCanvas = admin.locator("#capture-canvas");
+            assertThat(captureCanvas).not().isChecked();
+
+            // The visitor's page has a chart drawn on a canvas (a solid red box, made here for the test).
+            Page visitor = visitorContext.newPage();
+            visitor.onWebSocket(ws -> ws.onFrameSent(frame -> visitorFrames.add(readable(frame))));
+            visitor.navigate(stack.demoSite().resolve("/apply.html").toString());
+            visitor.evaluate("""
+                    () => { const c = document.createElement('canvas'); c.id = 'e2e-chart'; c.width = 120; c.height = 60;
+                      const g = c.getContext('2d'); g.fillStyle = 'rgb(200, 30, 40)'; g.fillRect(0, 0, 120, 60);
+                      document.body.prepend(c); }""");
+            visitor.getByTestId("chat-toggle").click();
+            String chatId = visitor.getByTestId("chat-id").textContent().strip();
+            Page agent = agentContext.newPage();
+            SignIn.throughPage(agent, stack.gateway().resolve("/console/"), "agent1");
+            assertThat(agent.getByTestId("waiting")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+            HttpResponse<String> invited = send(HttpRequest.newBuilder(
+                    stack.demoSite().resolve("/demo-chat/api/chats/" + chatId + "/invite"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"agentId\":\"agent1\",\"mode\":\"VIEW_ONLY\"}")));
+            assertEquals(201, invited.statusCode(), invited.body());
+            assertThat(visitor.getByTestId("tandem-consent")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+            visitor.getByTestId("tandem-accept").click();
+
+            // Off (the default): the agent's view has the canvas as an empty box and no picture ever left the tag.
+            FrameLocator mirrored = agent.frameLocator("tandem-viewer iframe");
+            assertThat(mirrored.locator("#e2e-chart")).isAttached(new LocatorAssertions.IsAttachedOptions().setTimeout(30_000));
+            visitor.waitForTimeout(3_000); // pictures go at most once a second: three chances to leak one
+            assertEquals(List.of(0, 0, 0, 0), chartPixel(agent), "no picture in the view while capture is off");
+            assertFalse(visitorFrames.stream().anyMatch(f -> f.contains("\"canvas\":[")), "a canvas picture was sent");
+
+            // admin1 turns "Capture beyond the page's text" on and saves: the live session picks it up.
+            captureCanvas.check();
+            admin.getByTestId("save").click();
+            assertThat(admin.getByTestId("save-status")).containsText("Saved as version");
+            List<Integer> shown = new ArrayList<>();
+            agent.waitForCondition(() -> {
+                shown.clear();
+                shown.addAll(chartPixel(agent));
+                return Math.abs(shown.get(0) - 200) <= 12 && Math.abs(shown.get(1) - 30) <= 12
+                        && Math.abs(shown.get(2) - 40) <= 12 && shown.get(3) == 255;
+            }, new Page.WaitForConditionOptions().setTimeout(30_000));
+            assertTrue(visitorFrames.stream().anyMatch(f -> f.contains("\"canvas\":[")), "the picture went as mutations.canvas");
+
+            // Off again, as the demo site was.
+            captureCanvas.uncheck();
+            admin.getByTestId("save").click();
+            assertThat(admin.getByTestId("save-status")).containsText("Saved as version");
+        } finally {
+            adminContext.close();
+            visitorContext.close();
+            agentContext.close();
+        }
+    }
+
+    /** The colour at the middle of the rebuilt {@code #e2e-chart} in the agent's view, as [r, g, b, a]. */
+    @SuppressWarnings("unchecked")
+    private static List<Integer> chartPixel(Page agent) {
+        return (List<Integer>) agent.evaluate("""
+                () => { const doc = document.querySelector('tandem-viewer').shadowRoot.querySelector('iframe').contentDocument;
+                  const c = doc && doc.getElementById('e2e-chart');
+                  return c ? Array.from(c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data) : [-1, -1, -1, -1]; }""");
+    }
+
+    @Test
     void admin1sTenantAttributeReachesTheAccessToken() throws Exception {
         String adminToken = userToken("admin1");
         JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(adminToken.split("\\.")[1]));
