@@ -63,6 +63,8 @@ public class JoinUpgradeCheck implements HttpUpgradeCheck {
         if (roles == null) {
             return CheckResult.rejectUpgrade(404);
         }
+        // Before anything can refuse: a refused upgrade leaves an HTTP connection, which the check lets through.
+        Utf8TextFrames.install(context.httpRequest());
         if (!relay.assigned()) {
             Log.infof("WebSocket refused: not reading tandem.relay yet");
             return CheckResult.rejectUpgrade(503);

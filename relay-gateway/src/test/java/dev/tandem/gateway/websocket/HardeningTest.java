@@ -72,6 +72,24 @@ class HardeningTest {
                 bearer("supervisor1", "supervisor"));
     }
 
+    /** What the agent got until it was told that the visitor left (the visitor's frames come before that). */
+    static List<String> untilVisitorLeft(TestSocket agent) throws InterruptedException {
+        List<String> before = new java.util.ArrayList<>();
+        while (true) {
+            String message = agent.next();
+            if (message.contains("\"t\":\"peer\"") && message.contains("\"visitor\"") && message.contains("\"connected\":false")) {
+                return before;
+            }
+            before.add(message);
+        }
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+
     static String chunkHeader(int part, boolean last) {
         return "{\"t\":\"snapshot.chunk\",\"snapshotId\":1,\"seq\":" + (part + 1) + ",\"part\":" + part + ",\"last\":"
                 + last + ",\"enc\":\"deflate-raw\"}";
@@ -132,29 +150,39 @@ class HardeningTest {
         TestSocket bystander = visitor(other);
         TestSocket bystanderAgent = agent(other);
         bystanderAgent.next(); // hello
-        // Text frames whose bytes are not UTF-8 (0xC3 starts a sequence that '(' does not continue). The
-        // transport decodes text leniently: an invalid sequence becomes U+FFFD before the gateway reads it,
-        // so no invalid UTF-8 ever reaches the other side. In the type it is a type no one may send: 1003.
+        // Text frames whose bytes are not UTF-8 (0xC3 starts a sequence that '(' does not continue): 1007, in the
+        // type as in a value, and nothing of the frame reaches the other side.
         try (RawSocket badType = RawSocket.open(visitorUri, "/ws/visitor", SITE, "tandem.v1",
                 "tandem.token." + JwksTestResource.token(UUID.randomUUID().toString(), "visitor", "VIEW_ONLY"))) {
             badType.sendFrame(1, new byte[] { '{', '"', 't', '"', ':', '"', (byte) 0xc3, '(', '"', '}' });
-            assertEquals(1003, badType.awaitCloseCode(), "a type that is not UTF-8");
+            assertEquals(1007, badType.awaitCloseCode(), "a type that is not UTF-8");
         }
-        // In a value, the frame goes on with U+FFFD in place of the invalid bytes, and the socket stays open.
-        String lenient = UUID.randomUUID().toString();
-        TestSocket lenientAgent = agent(lenient);
+        String invalid = UUID.randomUUID().toString();
+        TestSocket invalidAgent = agent(invalid);
+        byte[] head = "{\"t\":\"viewport\",\"seq\":1,\"w\":1,\"h\":1,\"n\":\"".getBytes(StandardCharsets.UTF_8);
         try (RawSocket badValue = RawSocket.open(visitorUri, "/ws/visitor", SITE, "tandem.v1",
-                "tandem.token." + JwksTestResource.token(lenient, "visitor", "VIEW_ONLY"))) {
-            lenientAgent.next(); // hello
-            byte[] head = "{\"t\":\"viewport\",\"seq\":1,\"w\":1,\"h\":1,\"n\":\"".getBytes(StandardCharsets.UTF_8);
-            byte[] frame = java.util.Arrays.copyOf(head, head.length + 4);
-            frame[head.length] = (byte) 0xc3;
-            frame[head.length + 1] = '(';
-            frame[head.length + 2] = '"';
-            frame[head.length + 3] = '}';
-            badValue.sendFrame(1, frame);
-            assertEquals("{\"t\":\"viewport\",\"seq\":1,\"w\":1,\"h\":1,\"n\":\"\uFFFD(\"}", lenientAgent.nextRelayed());
+                "tandem.token." + JwksTestResource.token(invalid, "visitor", "VIEW_ONLY"))) {
+            invalidAgent.next(); // hello
+            badValue.sendFrame(1, concat(head, new byte[] { (byte) 0xc3, '(', '"', '}' }));
+            assertEquals(1007, badValue.awaitCloseCode(), "a value that is not UTF-8");
         }
+        // A character split between two fragments is UTF-8 all the same; a message that ends inside one is not.
+        String split = UUID.randomUUID().toString();
+        TestSocket splitAgent = agent(split);
+        try (RawSocket fragments = RawSocket.open(visitorUri, "/ws/visitor", SITE, "tandem.v1",
+                "tandem.token." + JwksTestResource.token(split, "visitor", "VIEW_ONLY"))) {
+            splitAgent.next(); // hello
+            byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8);
+            fragments.sendFrame(1, concat(head, new byte[] { euro[0], euro[1] }), false);
+            fragments.sendFrame(0, new byte[] { euro[2], '"', '}' }, true);
+            assertEquals("{\"t\":\"viewport\",\"seq\":1,\"w\":1,\"h\":1,\"n\":\"\u20ac\"}", splitAgent.nextRelayed());
+            fragments.sendFrame(1, concat(head, new byte[] { '"', '}', euro[0] }), false);
+            fragments.sendFrame(0, new byte[] { euro[1] }, true);
+            assertEquals(1007, fragments.awaitCloseCode(), "a message that ends inside a character");
+        }
+        assertTrue(untilVisitorLeft(invalidAgent).stream().noneMatch(t -> t.contains("viewport")), "an invalid frame was relayed");
+        assertTrue(untilVisitorLeft(splitAgent).stream().noneMatch(t -> t.contains("viewport")),
+                "the message that ended inside a character was relayed");
         TestSocket nested = visitor(UUID.randomUUID().toString());
         nested.send("{\"t\":\"snapshot\",\"root\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
         assertEquals(1007, nested.closeCode.get(10, TimeUnit.SECONDS));

@@ -56,8 +56,13 @@ final class RawSocket implements AutoCloseable {
 
     /** Sends one masked frame with the given opcode (1 text, 2 binary) and payload, as-is. */
     void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendFrame(opcode, payload, true);
+    }
+
+    /** Sends one masked frame; {@code fin} false for a fragment that more follow (opcode 0 for those after the first). */
+    void sendFrame(int opcode, byte[] payload, boolean fin) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else {
