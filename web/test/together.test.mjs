@@ -1026,3 +1026,80 @@ test("latency: the viewer's ping, the tag's pong, and the round trip shown as go
     await viewer.context.close();
   }
 });
+
+test("the brand's own consent UI: asked instead of the tag's dialog, for the invite and for shared control; only a strict true is a yes", async () => {
+  reset({ mode: "VIEW_ONLY" });
+  server.state.message = "<b>Hello</b> from agent1";
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const page = await context.newPage();
+  await page.addInitScript(FAKE_WEBSOCKET);
+  const problems = watchPage(page);
+  try {
+    await page.goto(`${server.origin}/fixtures/together.html`);
+    await page.addScriptTag({ url: "/dist/tandem.js" });
+    const invalid = await page.evaluate((origin) => {
+      try {
+        window.Tandem.start({ siteId: "test-site", endpoints: { invites: origin, sessions: origin, config: origin, gateway: "ws://127.0.0.1:9" }, consent: "yes" });
+        return null;
+      } catch (error) {
+        return `${error.name}: ${error.message}`;
+      }
+    }, server.origin);
+    assert.equal(invalid, "TypeError: Tandem.start: consent must be a function");
+
+    // The brand's UI answers each question in turn with the next of these.
+    const offer = (answers) => page.evaluate(({ origin, answers }) => {
+      window.__handle?.stop();
+      window.__asked = window.__asked ?? [];
+      const queue = answers.slice();
+      window.__handle = window.Tandem.start({
+        siteId: "test-site",
+        endpoints: { invites: origin, sessions: origin, config: origin, gateway: "ws://127.0.0.1:9" },
+        consent: (request, signal) => {
+          window.__asked.push({ ...request, frozen: Object.isFrozen(request), aborted: signal.aborted });
+          const next = queue.shift();
+          if (next === "throw") {
+            throw new Error("the brand's UI broke");
+          }
+          return next === "reject" ? Promise.reject(new Error("closed")) : Promise.resolve(next);
+        },
+      });
+      return window.__handle.receiveInvite("test-credential");
+    }, { origin: server.origin, answers });
+    const declines = () => server.requests.filter((r) => r.path === "/api/visitor/invite/decline").length;
+
+    // Anything but true declines: a truthy string, a throw, a rejection. Nothing is connected.
+    for (const [answer, count] of [["yes", 1], ["throw", 2], ["reject", 3]]) {
+      server.state.inviteState = "PENDING";
+      await offer([answer]);
+      assert.equal(declines(), count, `${answer} declines`);
+    }
+    assert.equal(await page.evaluate(() => window.__sockets.length), 0, "no connection after a no");
+
+    // true accepts, and later the agent's request for shared control asks the brand's UI too.
+    server.state.inviteState = "PENDING";
+    await offer([true, true]);
+    await page.waitForFunction(() => window.__sockets.length > 0 && window.__sockets[0].sent.length > 0, null, { timeout: 15_000 });
+    await page.evaluate(() => window.__sockets[0].deliver({ t: "hello", role: "visitor", sessionId: "ses-1", mode: "VIEW_ONLY", peerConnected: true }));
+    await settle(page);
+    modeRequest = { id: "mr-1", sessionId: "ses-1", state: "PENDING", mode: "SHARED", expiresAt: new Date(Date.now() + 60_000).toISOString() };
+    await page.waitForFunction(() => window.__asked.some((a) => a.kind === "shared-control"), null, { timeout: 10_000 });
+    for (let i = 0; i < 50 && modeAnswers.length === 0; i++) {
+      await settle(page);
+    }
+    assert.deepEqual(modeAnswers, [{ answer: "accept", credential: "test-credential" }]);
+
+    const asked = await page.evaluate(() => window.__asked);
+    const invite = { kind: "invite", mode: "VIEW_ONLY", message: "<b>Hello</b> from agent1", frozen: true, aborted: false };
+    assert.deepEqual(asked.map(({ expiresAt, ...rest }) => rest), [
+      invite, invite, invite, invite,
+      { kind: "shared-control", mode: "SHARED", message: null, frozen: true, aborted: false },
+    ]);
+    assert.ok(asked.every((a) => typeof a.expiresAt === "string" && a.expiresAt !== ""));
+    assert.equal(await page.locator("[data-testid=tandem-consent]").count(), 0, "the tag's own dialog never showed");
+    assert.equal(await page.locator("[data-testid=tandem-frame]").count(), 1, "the session frame and its X are the tag's");
+    assert.deepEqual(problems.errors, []);
+  } finally {
+    await context.close();
+  }
+});

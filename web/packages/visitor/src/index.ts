@@ -5,6 +5,7 @@ import { start } from "./tandem.js";
 export type { TandemEventName, TandemEvents, TandemHandle, TandemOptions } from "./tandem.js";
 export type { Endpoints } from "./api.js";
 export type { TandemErrorReason } from "./errors.js";
+export type { ConsentHandler, ConsentRequest } from "./consent.js";
 
 export const VERSION = "0.1.0";
 

@@ -11,7 +11,8 @@ import { guard, reportError } from "./guard.js";
 import { booleanField, numberField, stringField, type JsonRecord } from "./json.js";
 import { backoffDelay, GatewayList, pageAddress, WebSocketTransport } from "./transport.js";
 import { AgentPresence } from "./ui/agent-presence.js";
-import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
+import type { Ask } from "./consent.js";
+import type { ConsentPrompt } from "./ui/consent-dialog.js";
 import { liveRanges, RangeMarks, SelectionFollower } from "./selection.js";
 import { Drawings } from "./ui/drawings.js";
 import type { TagHost } from "./ui/host.js";
@@ -35,6 +36,8 @@ export interface LiveSessionOptions {
   config: SiteConfig;
   /** What the visitor reads and hears (ui/strings.ts). */
   strings: TandemStrings;
+  /** Asks the visitor (the tag's dialog or the brand's own UI, consent.ts). */
+  ask: Ask;
   /** The site config's URL: polled while the session runs; a newer version is applied at once. */
   configUrl?: string;
   /** A fresh join token for reconnecting; throws a TandemError `session-ended` once it is over. */
@@ -146,8 +149,7 @@ export class LiveSession {
       return;
     }
     this.answeredRequests.add(request.id);
-    const prompt = askConsent(this.options.host, { id: request.id, state: "PENDING", mode: "SHARED", message: null, expiresAt: request.expiresAt },
-      this.options.strings, this.options.strings.modeRequestTitle);
+    const prompt = this.options.ask("shared-control", { id: request.id, state: "PENDING", mode: "SHARED", message: null, expiresAt: request.expiresAt });
     this.modePrompt = prompt;
     const accepted = await prompt.answer;
     this.modePrompt = null;

@@ -9,7 +9,8 @@ import { TandemError, type TandemErrorReason } from "./errors.js";
 import { attempt, guard, reportError } from "./guard.js";
 import { LiveSession } from "./session.js";
 import { inviteKey, newMark, TabClaim } from "./tab-claim.js";
-import { askConsent, type ConsentPrompt } from "./ui/consent-dialog.js";
+import { consentAsker, type Ask, type ConsentHandler } from "./consent.js";
+import type { ConsentPrompt } from "./ui/consent-dialog.js";
 import { createHost, type TagHost } from "./ui/host.js";
 import { resolveStrings, STRING_KEYS, type TandemStrings } from "./ui/strings.js";
 
@@ -24,6 +25,11 @@ export interface TandemOptions {
   locale?: string;
   /** The brand's own wording, key by key over the chosen language (see ui/strings.ts; `{name}`, `{what}`). */
   strings?: Partial<TandemStrings>;
+  /**
+   * The brand's own consent UI instead of the tag's dialog, for the invite and for the agent's request for
+   * shared control (consent.ts). Only a strict `true` accepts. The session frame and its X are always the tag's.
+   */
+  consent?: ConsentHandler;
 }
 
 export interface TandemEvents {
@@ -78,7 +84,10 @@ export function validateOptions(options: unknown): TandemOptions {
     }
     return trimBase(value as string);
   };
-  const { locale, strings } = options as { locale?: unknown; strings?: unknown };
+  const { locale, strings, consent } = options as { locale?: unknown; strings?: unknown; consent?: unknown };
+  if (consent !== undefined && typeof consent !== "function") {
+    fail("consent must be a function");
+  }
   if (locale !== undefined && typeof locale !== "string") {
     fail("locale must be a string");
   }
@@ -99,6 +108,7 @@ export function validateOptions(options: unknown): TandemOptions {
     siteId: siteId as string,
     ...(typeof locale === "string" ? { locale } : {}),
     ...(strings !== undefined ? { strings: own } : {}),
+    ...(typeof consent === "function" ? { consent: consent as ConsentHandler } : {}),
     endpoints: {
       invites: base("invites", HTTP),
       sessions: base("sessions", HTTP),
@@ -122,6 +132,7 @@ class Tag implements TandemHandle {
   /** While a session runs in this tab, it answers other tabs that ask whether it has it. */
   private readonly claim: TabClaim;
   private readonly strings: TandemStrings;
+  private readonly ask: Ask;
 
   constructor(
     private readonly win: Window,
@@ -131,6 +142,7 @@ class Tag implements TandemHandle {
     this.api = new TandemApi(options.endpoints);
     this.claim = new TabClaim(win, options.siteId);
     this.strings = resolveStrings(win.document, options.locale, options.strings);
+    this.ask = consentAsker(() => this.ensureHost(), this.strings, options.consent);
   }
 
   on<K extends TandemEventName>(event: K, callback: (detail: TandemEvents[K]) => void): () => void {
@@ -218,7 +230,7 @@ class Tag implements TandemHandle {
         return;
       }
       if (invite.state === "PENDING") {
-        this.prompt = askConsent(this.ensureHost(), invite, this.strings);
+        this.prompt = this.ask("invite", invite);
         const accepted = await this.prompt.answer;
         this.prompt = null;
         if (this.stopped) {
@@ -277,6 +289,7 @@ class Tag implements TandemHandle {
       grant,
       config,
       strings: this.strings,
+      ask: this.ask,
       configUrl: `${this.options.endpoints.config}/api/sites/${encodeURIComponent(this.options.siteId)}/config`,
       refreshGrant: () => this.api.sessionToken(credential, 5_000),
       onStarted: (started) => {
