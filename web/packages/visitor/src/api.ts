@@ -5,6 +5,7 @@ import { isRecord, parseJson, stringField } from "./json.js";
 import { parseSiteConfig } from "./site-config.js";
 
 const CREDENTIAL_HEADER = "Tandem-Invite-Credential";
+const CHAT_CREDENTIAL_HEADER = "Tandem-Chat-Credential";
 const REQUEST_TIMEOUT_MS = 10_000;
 const POLL_INTERVAL_MS = 500;
 const POLL_LIMIT_MS = 20_000;
@@ -25,12 +26,12 @@ function isMode(value: unknown): value is SessionMode {
   return value === "VIEW_ONLY" || value === "SHARED";
 }
 
-async function call(url: string, method: "GET" | "POST", credential?: string): Promise<Answer> {
+async function call(url: string, method: "GET" | "POST", credential?: string, header = CREDENTIAL_HEADER): Promise<Answer> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   const headers: Record<string, string> = { Accept: "application/json" };
   if (credential !== undefined) {
-    headers[CREDENTIAL_HEADER] = credential;
+    headers[header] = credential;
   }
   try {
     const response = await fetch(url, {
@@ -94,6 +95,27 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The visitor's own request for help (invite-service `POST /api/requests`), with its per-request credential. */
+export interface HelpRequest {
+  id: string;
+  expiresAt: string;
+  credential: string;
+}
+
+/** `GET /api/visitor/request`: `mode` is set once someone picked the request up. */
+export interface HelpRequestView {
+  id: string;
+  state: string;
+  mode: SessionMode | null;
+  expiresAt: string;
+}
+
+/** The problem type's last segment (`chat-not-found`, `request-pending`, …), or the status. */
+function problemOf(answer: Answer): string {
+  const type = isRecord(answer.body) ? stringField(answer.body, "type") : undefined;
+  return type === undefined ? `HTTP ${answer.status}` : type.slice(type.lastIndexOf("/") + 1);
+}
+
 export class TandemApi {
   constructor(private readonly endpoints: Endpoints) {}
 
@@ -114,6 +136,37 @@ export class TandemApi {
       throw new TandemError("accept-failed", `The invite could not be ${path}ed (HTTP ${answer.status}).`, answer.status);
     }
     return invite;
+  }
+
+  /** Asks for help in the chat's name (its chat credential, from the chat platform). */
+  async createHelpRequest(chatCredential: string): Promise<HelpRequest> {
+    const answer = await call(`${this.endpoints.invites}/api/requests`, "POST", chatCredential, CHAT_CREDENTIAL_HEADER);
+    const body = answer.body;
+    const visitor = isRecord(body) ? body["visitor"] : undefined;
+    const id = isRecord(body) ? stringField(body, "id") : undefined;
+    const credential = isRecord(visitor) ? stringField(visitor, "credential") : undefined;
+    if (answer.status !== 201 || id === undefined || credential === undefined) {
+      throw new TandemError("request-failed", `The request for help was refused (${problemOf(answer)}).`, answer.status);
+    }
+    return { id, credential, expiresAt: isRecord(body) ? stringField(body, "expiresAt") ?? "" : "" };
+  }
+
+  /** Where the visitor's request stands; `null` when it cannot be read right now (try again). */
+  async helpRequest(credential: string): Promise<HelpRequestView | null> {
+    const answer = await call(`${this.endpoints.invites}/api/visitor/request`, "GET", credential);
+    const body = answer.body;
+    if (answer.status === 404) {
+      throw new TandemError("request-failed", "The request for help is gone.", 404);
+    }
+    if (answer.status !== 200 || !isRecord(body)) {
+      return null;
+    }
+    const id = stringField(body, "id");
+    const state = stringField(body, "state");
+    const mode = body["mode"];
+    return id === undefined || state === undefined
+      ? null
+      : { id, state, mode: isMode(mode) ? mode : null, expiresAt: stringField(body, "expiresAt") ?? "" };
   }
 
   /** Asks for the visitor's join token, retrying while the session is still being created. */

@@ -9,7 +9,9 @@ export type TandemErrorReason =
   | "session-ended"
   | "config-unavailable"
   | "site-disabled"
-  | "connection-failed";
+  | "connection-failed"
+  | "request-failed"
+  | "request-expired";
 
 export class TandemError extends Error {
   constructor(

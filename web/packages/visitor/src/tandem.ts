@@ -3,11 +3,12 @@
  * the visitor's consent to a live session and reports what happened through events.
  */
 import type { JoinTokenGrant, SessionMode, SiteConfig } from "@tandem/protocol";
-import { TandemApi, type Endpoints } from "./api.js";
+import { TandemApi, type Endpoints, type HelpRequest, type HelpRequestView } from "./api.js";
 import { Emitter } from "./emitter.js";
 import { TandemError, type TandemErrorReason } from "./errors.js";
 import { attempt, guard, reportError } from "./guard.js";
 import { LiveSession } from "./session.js";
+import { GatewayList, WebSocketTransport } from "./transport.js";
 import { inviteKey, newMark, TabClaim } from "./tab-claim.js";
 import { consentAsker, type Ask, type ConsentHandler } from "./consent.js";
 import type { ConsentPrompt } from "./ui/consent-dialog.js";
@@ -34,6 +35,10 @@ export interface TandemOptions {
 
 export interface TandemEvents {
   invite: { id: string; mode: SessionMode; message: string | null; expiresAt: string };
+  /** The visitor's request for help is waiting for an agent (until `expiresAt`). */
+  "help-requested": { id: string; expiresAt: string };
+  /** Someone picked the request up; the visitor's consent is asked next. */
+  "help-accepted": { id: string; mode: SessionMode };
   "session-started": { sessionId: string; code: string; mode: SessionMode };
   "session-ended": { reason: string };
   /** The agent's mode changed: `SHARED` after the visitor accepted, `VIEW_ONLY` when the agent gave control back. */
@@ -46,6 +51,11 @@ export type TandemEventName = keyof TandemEvents;
 export interface TandemHandle {
   /** Handles an invite credential from the chat: consent, then a live session. Never rejects. */
   receiveInvite(credential: string): Promise<void>;
+  /**
+   * The visitor asks for help, with the chat's credential from the chat platform: waits for an agent to
+   * pick the request up, asks the visitor's consent, then runs the session as for an invite. Never rejects.
+   */
+  requestHelp(chatCredential: string): Promise<void>;
   /** Ends any session, removes the tag's UI and stops listening. */
   stop(): void;
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -119,6 +129,8 @@ export function validateOptions(options: unknown): TandemOptions {
 }
 
 const HTTP = /^https?:\/\/\S+$/i;
+/** How often a waiting request for help asks whether someone picked it up. */
+const HELP_POLL_MS = 2_000;
 const WS = /^wss?:\/\/\S+$/i;
 
 class Tag implements TandemHandle {
@@ -151,6 +163,10 @@ class Tag implements TandemHandle {
 
   receiveInvite(credential: string): Promise<void> {
     return this.handleInvite(credential).catch((error: unknown) => reportError(error, "receiveInvite"));
+  }
+
+  requestHelp(chatCredential: string): Promise<void> {
+    return this.handleHelp(chatCredential).catch((error: unknown) => reportError(error, "requestHelp"));
   }
 
   stop(): void {
@@ -253,6 +269,95 @@ class Tag implements TandemHandle {
     } finally {
       this.busy = false;
     }
+  }
+
+  private async handleHelp(chatCredential: string): Promise<void> {
+    if (this.stopped) {
+      return;
+    }
+    if (typeof chatCredential !== "string" || chatCredential.trim() === "") {
+      this.fail(new TandemError("request-failed", "The chat credential is empty."));
+      return;
+    }
+    if (this.busy || this.session !== null) {
+      this.fail(new TandemError("busy", "A co-browsing invite, request or session is already in progress."));
+      return;
+    }
+    this.busy = true;
+    try {
+      const request = await this.api.createHelpRequest(chatCredential);
+      if (this.stopped) {
+        return;
+      }
+      this.emitter.emit("help-requested", { id: request.id, expiresAt: request.expiresAt });
+      const accepted = await this.pickedUp(request);
+      if (accepted === null || this.stopped) {
+        return;
+      }
+      const mode = accepted.mode ?? "VIEW_ONLY";
+      this.emitter.emit("help-accepted", { id: request.id, mode });
+      this.prompt = this.ask("invite", { id: request.id, state: "PENDING", mode, message: null, expiresAt: accepted.expiresAt });
+      const yes = await this.prompt.answer;
+      this.prompt = null;
+      if (this.stopped) {
+        return;
+      }
+      if (!yes) {
+        this.removeHost();
+        this.endUnwanted(request.credential);
+        return;
+      }
+      this.storeCredential(request.credential, request.id);
+      await this.startSession(request.credential);
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Polls the request until someone picks it up (its view) or the tag stops (`null`); throws when it expires. */
+  private async pickedUp(request: HelpRequest): Promise<HelpRequestView | null> {
+    const expires = Date.parse(request.expiresAt);
+    // A little past the expiry: the service's sweeper decides, the tag only stops waiting for it eventually.
+    const deadline = (Number.isFinite(expires) ? expires : Date.now() + 120_000) + 30_000;
+    while (!this.stopped) {
+      let view: HelpRequestView | null = null;
+      try {
+        view = await this.api.helpRequest(request.credential);
+      } catch (error) {
+        if (error instanceof TandemError && error.reason !== "network") {
+          throw error;
+        }
+      }
+      if (view?.state === "ACCEPTED") {
+        return view;
+      }
+      if (view !== null && view.state !== "PENDING" || Date.now() > deadline) {
+        throw new TandemError("request-expired", "Nobody picked the request for help up in time.");
+      }
+      await new Promise((resolve) => setTimeout(resolve, HELP_POLL_MS));
+    }
+    return null;
+  }
+
+  /**
+   * The visitor declined a session an agent had already taken on for them: it is ended at once through the
+   * gateway (`end`, as the X does) rather than left waiting for its join window. Nothing else is sent.
+   */
+  private endUnwanted(credential: string): void {
+    this.api.sessionToken(credential, 5_000).then((grant) => {
+      const gateway = new GatewayList(this.options.endpoints.gateway).current;
+      const transport = new WebSocketTransport(`${gateway}/ws/visitor?session=${encodeURIComponent(grant.sessionId)}`, grant.joinToken, {
+        open: () => {
+          transport.send({ t: "end" });
+          transport.close();
+        },
+        message: () => undefined,
+        close: () => undefined,
+      });
+      transport.connect();
+    }, () => undefined); // no session to end (the agent was busy, or it is over already)
   }
 
   private async startSession(credential: string): Promise<void> {
