@@ -346,7 +346,7 @@ class Tag implements TandemHandle {
    * gateway (`end`, as the X does) rather than left waiting for its join window. Nothing else is sent.
    */
   private endUnwanted(credential: string): void {
-    this.api.sessionToken(credential, 5_000).then((grant) => {
+    this.api.sessionToken(credential).then((grant) => {
       const gateway = new GatewayList(this.options.endpoints.gateway).current;
       const transport = new WebSocketTransport(`${gateway}/ws/visitor?session=${encodeURIComponent(grant.sessionId)}`, grant.joinToken, {
         open: () => {
