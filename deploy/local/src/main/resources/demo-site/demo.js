@@ -50,6 +50,12 @@
     handle.on("session-ended", function (detail) {
       addSystemMessage("Co-browsing ended (" + detail.reason + ").");
     });
+    handle.on("help-requested", function () {
+      addSystemMessage("You asked for co-browsing help. An agent will pick it up shortly.");
+    });
+    handle.on("help-accepted", function () {
+      addSystemMessage("An agent picked up your request.");
+    });
     handle.on("error", function (detail) {
       addSystemMessage("Co-browsing could not start: " + detail.message);
     });
@@ -108,10 +114,24 @@
     var send = el("button", { type: "submit", "data-testid": "chat-send" }, "Send");
     form.appendChild(input);
     form.appendChild(send);
+    // The visitor asks for help: the chat platform (here the demo server) hands the widget the chat's
+    // credential, and the widget gives it to the tag.
+    var askHelp = el("button", { type: "button", "class": "ask-help", "data-testid": "ask-help" }, "Ask for co-browsing help");
+    askHelp.addEventListener("click", function () {
+      if (!handle) {
+        addSystemMessage("Co-browsing is not available right now.");
+        return;
+      }
+      fetch(chatBase + "/chat-credential", { method: "POST", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
+        .then(function (issued) { handle.requestHelp(issued.credential); })
+        .catch(function () { addSystemMessage("Help cannot be asked for right now."); });
+    });
     panel.appendChild(head);
     panel.appendChild(idLine);
     panel.appendChild(log);
     panel.appendChild(form);
+    panel.appendChild(askHelp);
     root.appendChild(panel);
     root.appendChild(toggle);
     document.body.appendChild(root);

@@ -98,8 +98,42 @@ final class ChatPlatformClient {
         return new Outcome.Created(response.statusCode(), object, credential.asText());
     }
 
+    /**
+     * A chat credential for the chat (invite-service {@code POST /api/chat-credentials}): what the chat widget
+     * hands the tag so that the visitor can ask for help. {@link Outcome.Created} carries the answer without it.
+     */
+    Outcome createChatCredential(String chatId) throws UpstreamException {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("chatId", chatId).put("siteId", settings.siteId());
+        HttpResponse<byte[]> response = post("/api/chat-credentials", body, token());
+        if (response.statusCode() == 401) {
+            credentials.forget();
+            response = post("/api/chat-credentials", body, token());
+        }
+        byte[] answer = response.body();
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        if (response.statusCode() != 201) {
+            return new Outcome.Refused(response.statusCode(), contentType, answer);
+        }
+        JsonNode issued;
+        try {
+            issued = Json.MAPPER.readTree(answer);
+        } catch (IOException e) {
+            throw new UpstreamException("invite-service answered 201 without a JSON body");
+        }
+        JsonNode credential = issued == null ? null : issued.path("credential");
+        if (!(issued instanceof ObjectNode object) || credential == null || !credential.isTextual()) {
+            throw new UpstreamException("invite-service answered 201 without a credential");
+        }
+        object.remove("credential");
+        return new Outcome.Created(response.statusCode(), object, credential.asText());
+    }
+
     private HttpResponse<byte[]> postInvite(ObjectNode body, String bearer) throws UpstreamException {
-        HttpRequest request = HttpRequest.newBuilder(settings.inviteService().resolve("/api/invites"))
+        return post("/api/invites", body, bearer);
+    }
+
+    private HttpResponse<byte[]> post(String path, ObjectNode body, String bearer) throws UpstreamException {
+        HttpRequest request = HttpRequest.newBuilder(settings.inviteService().resolve(path))
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, application/problem+json")

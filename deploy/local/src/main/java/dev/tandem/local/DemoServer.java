@@ -143,7 +143,8 @@ final class DemoServer implements AutoCloseable {
             return;
         }
         String[] parts = rest.substring(1).split("/", -1);
-        if (parts.length != 2 || !(parts[1].equals("messages") || parts[1].equals("invite"))) {
+        if (parts.length != 2 || !(parts[1].equals("messages") || parts[1].equals("invite")
+                || parts[1].equals("chat-credential"))) {
             throw new Problem(404, "not-found", "Not found", "The demo chat API has no " + API + rest + ".");
         }
         String chatId = chatId(parts[0]);
@@ -157,9 +158,42 @@ final class DemoServer implements AutoCloseable {
                 requireMethod(exchange, "GET", "POST");
                 postMessage(exchange, chatId);
             }
+        } else if (parts[1].equals("chat-credential")) {
+            requireMethod(exchange, "POST");
+            chatCredential(exchange, chatId);
         } else {
             requireMethod(exchange, "POST");
             invite(exchange, chatId);
+        }
+    }
+
+    /**
+     * The chat widget's "Ask for co-browsing help": as a chat platform would, the demo asks invite-service for
+     * the chat's credential and hands it to the widget (and only to it), which gives it to the tag.
+     */
+    private void chatCredential(HttpExchange exchange, String chatId) throws IOException {
+        ChatPlatformClient.Outcome outcome;
+        try {
+            outcome = platform.createChatCredential(chatId);
+        } catch (ChatPlatformClient.UpstreamException e) {
+            LOG.log(Level.WARNING, "demo chat: chat credential for chat {0} failed: {1}", chatId, e.getMessage());
+            throw new Problem(502, "upstream-unavailable", "Help cannot be asked for now", e.getMessage());
+        }
+        switch (outcome) {
+            case ChatPlatformClient.Outcome.Refused refused -> {
+                if (refused.contentType().startsWith("application/problem+json")) {
+                    send(exchange, refused.status(), refused.contentType(), refused.body(), "no-store");
+                } else {
+                    throw new Problem(refused.status(), "chat-credential-failed", "Help cannot be asked for now",
+                            "invite-service answered HTTP " + refused.status());
+                }
+            }
+            case ChatPlatformClient.Outcome.Created created -> {
+                ObjectNode answer = Json.MAPPER.createObjectNode()
+                        .put("credential", created.credential())
+                        .put("expiresAt", created.inviteWithoutCredential().path("expiresAt").asText(""));
+                send(exchange, 201, "application/json", Json.MAPPER.writeValueAsBytes(answer), "no-store");
+            }
         }
     }
 

@@ -39,6 +39,7 @@ class DemoServerTest {
     private volatile int inviteStatus = 201;
     private volatile String inviteContentType = "application/json";
     private volatile String inviteBody;
+    private volatile int chatCredentialStatus = 201;
     private HttpServer stub;
     private DemoServer demo;
     private URI base;
@@ -60,6 +61,14 @@ class DemoServerTest {
         stub.createContext("/api/invites", exchange -> {
             record(exchange);
             reply(exchange, inviteStatus, inviteContentType, inviteBody);
+        });
+        stub.createContext("/api/chat-credentials", exchange -> {
+            record(exchange);
+            reply(exchange, chatCredentialStatus, chatCredentialStatus == 201 ? "application/json" : "application/problem+json",
+                    chatCredentialStatus == 201
+                            ? "{\"chatId\":\"" + CHAT + "\",\"siteId\":\"demo-insurer\",\"credential\":\"" + CREDENTIAL
+                                    + "\",\"expiresAt\":\"2026-01-01T12:00:00Z\"}"
+                            : "{\"type\":\"https://tandem.dev/problems/cobrowsing-disabled\",\"status\":409}");
         });
         stub.start();
         URI upstream = URI.create("http://127.0.0.1:" + stub.getAddress().getPort());
@@ -149,6 +158,27 @@ class DemoServerTest {
         // The token is reused while it is valid.
         post("/demo-chat/api/chats/" + CHAT + "/invite", "{\"agentId\":\"agent2\",\"mode\":\"SHARED\"}");
         assertEquals(1, upstreamCalls.stream().filter(r -> r.path().contains("/token")).count());
+    }
+
+    @Test
+    void askingForHelpGetsTheChatsCredentialFromInviteServiceAsTheChatPlatformAndPutsNothingIntoTheChat() throws Exception {
+        HttpResponse<String> response = post("/demo-chat/api/chats/" + CHAT + "/chat-credential", "{}");
+
+        assertEquals(201, response.statusCode(), response.body());
+        assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals(CREDENTIAL, json(response).path("credential").asText());
+        Recorded call = upstreamCalls.get(upstreamCalls.size() - 1);
+        assertEquals("/api/chat-credentials", call.path());
+        assertEquals("Bearer stub-token", call.authorization());
+        JsonNode sent = Json.MAPPER.readTree(call.body());
+        assertEquals(CHAT, sent.path("chatId").asText());
+        assertEquals("demo-insurer", sent.path("siteId").asText());
+        assertEquals(0, json(get("/demo-chat/api/chats/" + CHAT + "/messages")).size(), "the credential is not a chat message");
+
+        chatCredentialStatus = 409;
+        assertProblem(post("/demo-chat/api/chats/" + CHAT + "/chat-credential", "{}"), 409, "cobrowsing-disabled");
+        assertEquals(405, get("/demo-chat/api/chats/" + CHAT + "/chat-credential").statusCode());
+        assertProblem(post("/demo-chat/api/chats/bad%20id/chat-credential", "{}"), 400, "validation");
     }
 
     @Test
