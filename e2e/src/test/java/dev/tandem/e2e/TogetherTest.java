@@ -311,6 +311,94 @@ class TogetherTest {
         awaitRefused(supervisor, session.path("sessionId").asText(), "click", "view-only");
     }
 
+    @Test
+    void theVisitorAsksForHelpAgent2PicksItUpAndOnlyTheVisitorsYesStartsTheSession() throws Exception {
+        BrowserContext agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1024, 768));
+        BrowserContext visitorContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        try {
+            Page agent = agentContext.newPage();
+            SignIn.throughPage(agent, stack.gateway().resolve("/console/"), "agent2");
+            assertThat(agent.getByTestId("signed-in-as")).containsText("agent2");
+            String agentToken = agentToken(agent);
+
+            // The visitor asks in the chat widget; the request waits for an agent, nothing of the page goes.
+            Page visitor = visitorContext.newPage();
+            visitor.navigate(stack.demoSite().resolve("/together.html").toString());
+            visitor.getByTestId("chat-toggle").click();
+            String chatId = visitor.getByTestId("chat-id").textContent().strip();
+            visitor.getByTestId("ask-help").click();
+            assertThat(visitor.getByTestId("chat-log")).containsText("You asked for co-browsing help",
+                    new LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            String requestId = pendingRequest(agentToken, chatId);
+
+            // agent2 picks it up (view only); the visitor is asked and says no: the session agent2 had taken on
+            // ends at once (the tag's `end`), not after the 5-minute join window, and agent2 is free again.
+            acceptRequest(agentToken, requestId);
+            assertThat(visitor.getByTestId("tandem-consent")).isVisible(LONG);
+            assertThat(visitor.getByTestId("tandem-consent-mode")).hasText("View only");
+            // session-service opens the session from the acceptance's event; wait for it, so that the 404 below
+            // means "ended" and not "not opened yet".
+            assertEquals(chatId, awaitSession(agentToken).path("chatId").asText());
+            visitor.getByTestId("tandem-decline").click();
+            Awaitility.await("agent2's unwanted session ended").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> send(HttpRequest.newBuilder(
+                            stack.sessionService().resolve("/api/agents/me/session"))
+                            .header("Authorization", "Bearer " + agentToken).GET()).statusCode() == 404);
+            assertEquals(0, visitor.getByTestId("tandem-frame").count(), "no session frame after a no");
+
+            // Asked again, picked up again: yes, and agent2 sees the visitor's page.
+            visitor.getByTestId("ask-help").click();
+            String second = pendingRequest(agentToken, chatId);
+            acceptRequest(agentToken, second);
+            assertThat(visitor.getByTestId("tandem-consent")).isVisible(LONG);
+            visitor.getByTestId("tandem-accept").click();
+            assertThat(visitor.getByTestId("tandem-frame")).isVisible(LONG);
+            JsonNode session = awaitSession(agentToken);
+            assertEquals(chatId, session.path("chatId").asText(), "agent2's session is this chat's: " + session);
+            assertThat(agent.frameLocator("tandem-viewer iframe").locator("h1")).hasText("Your details", LONG_TEXT);
+            visitor.getByTestId("tandem-end").click();
+            assertThat(visitor.getByTestId("tandem-frame")).isHidden(new LocatorAssertions.IsHiddenOptions().setTimeout(30_000));
+        } finally {
+            visitorContext.close();
+            agentContext.close();
+        }
+    }
+
+    /** The pending request for help of this chat, as an agent lists them (it appears once invite-service has it). */
+    private static String pendingRequest(String agentToken, String chatId) {
+        String[] id = new String[1];
+        Awaitility.await("a pending request for chat " + chatId).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300)).until(() -> {
+                    HttpResponse<String> listed = send(HttpRequest.newBuilder(stack.inviteService().resolve("/api/requests?state=PENDING"))
+                            .header("Authorization", "Bearer " + agentToken).GET());
+                    assertEquals(200, listed.statusCode(), listed.body());
+                    for (JsonNode request : JSON.readTree(listed.body())) {
+                        if (chatId.equals(request.path("chatId").asText())) {
+                            id[0] = request.path("id").asText();
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+        return id[0];
+    }
+
+    /** The agent picks the request up for itself, view only (a moment after its last session ended, it may still be busy). */
+    private static void acceptRequest(String agentToken, String requestId) {
+        Awaitility.await("agent picks up " + requestId).atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    HttpResponse<String> accepted = send(HttpRequest.newBuilder(
+                            stack.inviteService().resolve("/api/requests/" + requestId + "/accept"))
+                            .header("Authorization", "Bearer " + agentToken).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"VIEW_ONLY\"}")));
+                    if (accepted.statusCode() == 409 && accepted.body().contains("agent-in-session")) {
+                        return false;
+                    }
+                    assertEquals(200, accepted.statusCode(), accepted.body());
+                    return true;
+                });
+    }
+
     /** Drags the agent's mouse from x1 to x2 along y, in steps, as a hand draws a line. */
     private static void drag(Page agent, double x1, double x2, double y) {
         agent.mouse().move(x1, y);
