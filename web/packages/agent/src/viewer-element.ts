@@ -131,6 +131,11 @@ export class TandemViewerElement extends HTMLElement {
   private readonly latency: HTMLSpanElement;
   /** The visitor's tag said its tab is hidden (`away`): "live" shows as "away" until it says otherwise. */
   private visitorAway = false;
+  /** The visitor agreed that this view follows them across the site's tabs (their tag's `follow`). */
+  private followingTabs = false;
+  /** A `follow-request` is out and its answer not in yet. */
+  private followAsked = false;
+  private readonly followButton: HTMLButtonElement;
   /** A chunked snapshot being put together, and the changes that arrived meanwhile. */
   private assembly: SnapshotAssembly | null = null;
   private held: Frame[] = [];
@@ -204,6 +209,7 @@ export class TandemViewerElement extends HTMLElement {
     this.latency.className = "latency";
     this.latency.setAttribute("data-testid", "viewer-latency");
     this.latency.hidden = true;
+    this.followButton = document.createElement("button");
     this.toolbar = this.createToolbar();
     this.notice = document.createElement("div");
     this.notice.className = "notice";
@@ -227,6 +233,11 @@ export class TandemViewerElement extends HTMLElement {
   /** Where the viewer is: connecting, waiting (for the visitor's page), live, ended. */
   get status(): ViewerStatus {
     return this.currentStatus;
+  }
+
+  /** Whether the visitor agreed that this view follows them to whichever tab of the site they are on. */
+  get following(): boolean {
+    return this.followingTabs;
   }
 
   /** The session's mode as the gateway last said: clicks and typing go to the visitor's page only when `SHARED`. */
@@ -450,6 +461,9 @@ export class TandemViewerElement extends HTMLElement {
         break;
       case "pong":
         this.onPong(frame["n"]);
+        break;
+      case "follow":
+        this.onFollow(frame["on"] === true);
         break;
       case "away":
         this.visitorAway = frame["away"] === true;
@@ -1087,9 +1101,17 @@ export class TandemViewerElement extends HTMLElement {
     erase.title = "Erase your drawings on the visitor\u2019s page";
     erase.setAttribute("data-testid", "viewer-erase");
     erase.addEventListener("click", () => this.safely(() => this.erase()));
+    const follow = this.followButton;
+    follow.type = "button";
+    follow.textContent = "Follow tabs";
+    follow.title = "Ask the visitor to let you follow them to whichever tab of the site they are on";
+    follow.setAttribute("aria-pressed", "false");
+    follow.setAttribute("data-testid", "viewer-follow");
+    follow.addEventListener("click", () => this.safely(() => this.requestFollow()));
     bar.append(
       this.modeBadge,
       this.latency,
+      follow,
       tool("pen", "Pen", "Draw on the visitor\u2019s page"),
       tool("laser", "Laser", "Point with a fading laser line"),
       erase,
@@ -1213,6 +1235,31 @@ export class TandemViewerElement extends HTMLElement {
       this.sendControl({ t: "scroll-to", id: 0, x: Math.max(0, Math.round(x + dx)), y: Math.max(0, Math.round(y + dy)) });
     } else {
       replica.scrollBy(dx, dy);
+    }
+  }
+
+  /** Asks the visitor to let this view follow them across the site's tabs (they are asked; nothing moves before a yes). */
+  requestFollow(): void {
+    if (this.followingTabs || (this.currentStatus !== "live" && this.currentStatus !== "away")) {
+      return;
+    }
+    this.followAsked = true;
+    this.connection?.send({ t: "follow-request" });
+    this.showNotice("Asked the visitor whether you may follow them to their other tabs of this site.");
+  }
+
+  private onFollow(on: boolean): void {
+    const asked = this.followAsked;
+    this.followAsked = false;
+    if (on !== this.followingTabs) {
+      this.followingTabs = on;
+      this.followButton.setAttribute("aria-pressed", String(on));
+      this.toggleAttribute("data-following", on);
+      this.dispatchEvent(new CustomEvent<{ on: boolean }>("follow", { detail: { on } }));
+      this.showNotice(on ? "You now follow the visitor to whichever tab of the site they are on."
+        : "The visitor stopped you following them across tabs.");
+    } else if (asked && !on) {
+      this.showNotice("The visitor declined: you see only the tab where the session started.");
     }
   }
 

@@ -299,6 +299,16 @@ export interface AwayMessage {
   away: boolean;
 }
 
+/**
+ * Whether the agent follows the visitor across the site's tabs (`on`), answered to the agent's
+ * `follow-request` once the visitor has said yes or no, sent again when the visitor stops it from the
+ * session frame and to an agent who (re)joins while it is on. Never carries page content.
+ */
+export interface FollowMessage {
+  t: "follow";
+  on: boolean;
+}
+
 /** The tag's answer to the viewer's `ping`, at once, with the same `n`. */
 export interface PongMessage {
   t: "pong";
@@ -307,6 +317,7 @@ export interface PongMessage {
 
 export type VisitorMessage =
   | AwayMessage
+  | FollowMessage
   | PongMessage
   | PageMessage
   | RefusedMessage
@@ -413,6 +424,14 @@ export interface EraseMessage {
 }
 
 /**
+ * The agent asks to follow the visitor to whichever tab of the site is active (both modes). The tag asks
+ * the visitor and answers `follow {on}`; nothing moves without the visitor's yes.
+ */
+export interface FollowRequestMessage {
+  t: "follow-request";
+}
+
+/**
  * The viewer's latency probe (every 15 s, and when the visitor's page comes back): `n` is a counter of
  * the viewer's; the tag answers `pong {n}`. Relayed in both modes; never page content.
  */
@@ -423,6 +442,7 @@ export interface PingMessage {
 
 export type AgentMessage =
   | PingMessage
+  | FollowRequestMessage
   | PointerMessage
   | HighlightMessage
   | SelectionMessage

@@ -10,10 +10,14 @@ import type { TagHost } from "./ui/host.js";
 import type { TandemStrings } from "./ui/strings.js";
 
 export interface ConsentRequest {
-  /** `invite`: to co-browse at all; `shared-control`: the agent of a view-only session asks to click and type too. */
-  readonly kind: "invite" | "shared-control";
+  /**
+   * `invite`: to co-browse at all; `shared-control`: the agent of a view-only session asks to click and type
+   * too; `follow-tabs`: the agent asks to follow the visitor to whichever tab of the site is active (`mode` is
+   * the session's current mode then, unchanged by the answer).
+   */
+  readonly kind: "invite" | "shared-control" | "follow-tabs";
   readonly mode: SessionMode;
-  /** The agent's message with an invite: untrusted text, to be shown as text and never as HTML. Null for `shared-control`. */
+  /** The agent's message with an invite: untrusted text, to be shown as text and never as HTML. Null for the other kinds. */
   readonly message: string | null;
   /** When the question lapses (ISO 8601). */
   readonly expiresAt: string;
@@ -31,6 +35,9 @@ export type Ask = (kind: ConsentRequest["kind"], view: VisitorInviteView) => Con
 export function consentAsker(host: () => TagHost, strings: TandemStrings, handler: ConsentHandler | undefined): Ask {
   return (kind, view) => {
     if (handler === undefined) {
+      if (kind === "follow-tabs") {
+        return askConsent(host(), view, strings, strings.followTitle, { label: strings.frameFollowing, text: strings.followText });
+      }
       return askConsent(host(), view, strings, kind === "invite" ? strings.consentTitle : strings.modeRequestTitle);
     }
     return brandConsent(handler, Object.freeze({

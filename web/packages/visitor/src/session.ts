@@ -50,7 +50,18 @@ export interface LiveSessionOptions {
     latest(): Promise<ModeRequestView | null>;
     answer(accept: boolean): Promise<void>;
   };
+  /** The visitor agreed earlier (maybe in another tab) that the agent follows them across the site's tabs. */
+  following?: boolean;
+  /** The visitor said yes or no to following, or stopped it from the session frame. */
+  onFollowChanged?: (on: boolean) => void;
+  /** The session went on in another tab (`leave`): stopped here, not ended. */
+  onLeft?: () => void;
 }
+
+/** After the visitor declines to be followed, further requests within this time are declined without asking. */
+const FOLLOW_ASK_AGAIN_MS = 30_000;
+/** How long the question to be followed stays open. */
+const FOLLOW_QUESTION_MS = 120_000;
 
 /** How often a view-only session asks whether the agent wants shared control. */
 const MODE_REQUEST_POLL_MS = 1_500;
@@ -82,6 +93,9 @@ export class LiveSession {
   private readonly drawings: Drawings;
   /** What this socket last told the agent about the tab being hidden (`away`). */
   private reportedAway = false;
+  private following: boolean;
+  private followPrompt: ConsentPrompt | null = null;
+  private followDeclinedAt = Number.NEGATIVE_INFINITY;
   private readonly onVisibility = guard("visibility", () => this.reportAway(false));
 
   constructor(private readonly options: LiveSessionOptions) {
@@ -90,6 +104,7 @@ export class LiveSession {
     this.agentSelection = new RangeMarks(options.host.layer, options.win, "agent-selection", "tandem-agent-selection");
     this.gateways = new GatewayList(options.gateway);
     this.mode = options.grant.mode;
+    this.following = options.following === true;
     options.host.setColors({
       border: options.config.appearance.borderColor,
       highlight: options.config.appearance.highlightColor,
@@ -106,6 +121,16 @@ export class LiveSession {
       this.configWatcher.start();
     }
     this.scheduleModePoll();
+  }
+
+  /** Whether the session may move to another tab of the site now: it runs here and the visitor agreed to be followed. */
+  get followsTabs(): boolean {
+    return this.started && !this.ended && this.following;
+  }
+
+  /** The session goes on in another tab of the site: it stops here without ending (no `end`, no `onEnded`). */
+  leave(): void {
+    this.finish("moved", false);
   }
 
   /** The session's mode as the gateway last said (the join token's until then). */
@@ -215,6 +240,7 @@ export class LiveSession {
       this.started = true;
       this.frame = showSessionFrame(this.options.host, this.options.strings, () => this.end());
       this.frame.setMode(this.mode);
+      this.showFollowing();
       // The visitor must always see that they are being seen: a page that removes the frame gets it back.
       this.frameCheck = setInterval(
         guard("frame check", () => this.options.host.reattach()),
@@ -224,6 +250,57 @@ export class LiveSession {
     }
     this.startCapture();
     this.reportAway(false);
+    if (this.following) {
+      // A tab the session moved to, or a new socket: the agent's view learns it still follows.
+      this.transport?.send({ t: "follow", on: true });
+    }
+  }
+
+  /**
+   * The agent asks to follow the visitor across the site's tabs: the visitor is asked (once at a time;
+   * a no stands for a while), and the answer goes back as `follow`.
+   */
+  private onFollowRequest(): void {
+    if (!this.started || this.followPrompt !== null) {
+      return;
+    }
+    if (this.following || Date.now() - this.followDeclinedAt < FOLLOW_ASK_AGAIN_MS) {
+      this.transport?.send({ t: "follow", on: this.following });
+      return;
+    }
+    const prompt = this.options.ask("follow-tabs", {
+      id: "follow-tabs", state: "PENDING", mode: this.mode, message: null,
+      expiresAt: new Date(Date.now() + FOLLOW_QUESTION_MS).toISOString(),
+    });
+    this.followPrompt = prompt;
+    const lapse = setTimeout(() => prompt.cancel(), FOLLOW_QUESTION_MS);
+    void prompt.answer.then(guard("follow answer", (accepted: boolean) => {
+      clearTimeout(lapse);
+      if (this.followPrompt !== prompt || this.ended) {
+        return;
+      }
+      this.followPrompt = null;
+      if (!accepted) {
+        this.followDeclinedAt = Date.now();
+      }
+      this.setFollowing(accepted);
+    }));
+  }
+
+  /** Follows across tabs or not, as the visitor said; the agent is told. */
+  private setFollowing(on: boolean): void {
+    const changed = on !== this.following;
+    this.following = on;
+    this.showFollowing();
+    this.transport?.send({ t: "follow", on });
+    if (changed) {
+      this.presence.announce(on ? this.options.strings.saidFollowing : this.options.strings.saidFollowStopped);
+      this.options.onFollowChanged?.(on);
+    }
+  }
+
+  private showFollowing(): void {
+    this.frame?.setFollowing(this.following ? () => this.setFollowing(false) : null);
   }
 
   /**
@@ -339,7 +416,13 @@ export class LiveSession {
           this.capture?.snapshot();
           this.selection?.refresh();
           this.reportAway(true);
+          if (this.following) {
+            this.transport?.send({ t: "follow", on: true });
+          }
         }
+        break;
+      case "follow-request":
+        this.onFollowRequest();
         break;
       case "pointer": {
         const x = numberField(frame, "x");
@@ -470,7 +553,7 @@ export class LiveSession {
     );
   }
 
-  private finish(reason: string): void {
+  private finish(reason: string, ended = true): void {
     if (this.ended) {
       return;
     }
@@ -483,6 +566,8 @@ export class LiveSession {
     }
     this.modePrompt?.cancel();
     this.modePrompt = null;
+    this.followPrompt?.cancel();
+    this.followPrompt = null;
     this.controller = null;
     if (this.reconnectTimer !== null) {
       clearTimeout(this.reconnectTimer);
@@ -503,6 +588,10 @@ export class LiveSession {
     this.frame?.remove();
     this.frame = null;
     this.presence.remove();
-    this.options.onEnded(reason);
+    if (ended) {
+      this.options.onEnded(reason);
+    } else {
+      this.options.onLeft?.();
+    }
   }
 }

@@ -10,6 +10,7 @@ import { attempt, guard, reportError } from "./guard.js";
 import { LiveSession } from "./session.js";
 import { GatewayList, WebSocketTransport } from "./transport.js";
 import { inviteKey, newMark, TabClaim } from "./tab-claim.js";
+import { TabFollow, type Handover } from "./tab-follow.js";
 import { consentAsker, type Ask, type ConsentHandler } from "./consent.js";
 import type { ConsentPrompt } from "./ui/consent-dialog.js";
 import { createHost, type TagHost } from "./ui/host.js";
@@ -43,6 +44,10 @@ export interface TandemEvents {
   "session-ended": { reason: string };
   /** The agent's mode changed: `SHARED` after the visitor accepted, `VIEW_ONLY` when the agent gave control back. */
   "mode-changed": { mode: SessionMode };
+  /** The visitor agreed that the agent follows them across the site's tabs (`on`), or stopped it. */
+  "follow-changed": { on: boolean };
+  /** The visitor went to another tab of the site while followed: the session goes on there, not here. */
+  "session-moved": { sessionId: string };
   error: { reason: TandemErrorReason; message: string };
 }
 
@@ -67,6 +72,8 @@ const STORAGE_PREFIX = "tandem.credential.";
 const MARK_PREFIX = "tandem.tab.";
 /** The accepted invite's id, for the tab claim (a tab handed the same invite again asks by it). */
 const INVITE_PREFIX = "tandem.invite.";
+/** Present while the visitor agrees that the agent follows them across the site's tabs (tab-follow.ts). */
+const FOLLOW_PREFIX = "tandem.follow.";
 
 function trimBase(url: string): string {
   return url.replace(/\/+$/, "");
@@ -145,6 +152,13 @@ class Tag implements TandemHandle {
   private readonly claim: TabClaim;
   private readonly strings: TandemStrings;
   private readonly ask: Ask;
+  /** Moves the session to the tab the visitor went to, when they agreed to be followed. */
+  private readonly follow: TabFollow;
+  private readonly onActive = guard("tab active", () => {
+    if (this.win.document.visibilityState !== "hidden" && this.session === null && !this.busy && !this.stopped) {
+      this.follow.announce();
+    }
+  });
 
   constructor(
     private readonly win: Window,
@@ -155,6 +169,51 @@ class Tag implements TandemHandle {
     this.claim = new TabClaim(win, options.siteId);
     this.strings = resolveStrings(win.document, options.locale, options.strings);
     this.ask = consentAsker(() => this.ensureHost(), this.strings, options.consent);
+    this.follow = new TabFollow(win, options.siteId, {
+      active: (tab) => this.moveTo(tab),
+      handover: (handover) => this.takeOver(handover),
+    });
+    win.document.addEventListener("visibilitychange", this.onActive);
+    win.addEventListener("focus", this.onActive);
+  }
+
+  /** Says on the site's channel that this tab is the visitor's, unless it runs the session itself. */
+  announceActive(): void {
+    this.onActive();
+  }
+
+  /** Another tab became the visitor's: a session followed across tabs goes there. */
+  private moveTo(tab: string): void {
+    const credential = this.storedCredential();
+    if (this.session === null || !this.session.followsTabs || credential === null) {
+      return;
+    }
+    const handover: Handover = { credential, invite: this.storedInvite(), mark: this.storedMark() };
+    this.session.leave();
+    this.follow.handOver(tab, handover);
+  }
+
+  /** The session tab handed the session over: it goes on here, as after a page load. */
+  private takeOver(handover: Handover): void {
+    if (this.stopped || this.session !== null || this.busy) {
+      return;
+    }
+    this.prompt?.cancel();
+    this.prompt = null;
+    attempt("write session storage", () => this.win.sessionStorage.setItem(this.storageKey(), handover.credential), undefined);
+    if (handover.invite !== null) {
+      const invite = handover.invite;
+      attempt("write session storage", () => this.win.sessionStorage.setItem(INVITE_PREFIX + this.options.siteId, invite), undefined);
+    }
+    const mark = handover.mark ?? newMark(this.win);
+    attempt("write session storage", () => this.win.sessionStorage.setItem(MARK_PREFIX + this.options.siteId, mark), undefined);
+    this.storeFollowing(true);
+    this.busy = true;
+    this.startSession(handover.credential)
+      .catch((error: unknown) => reportError(error, "take over"))
+      .finally(() => {
+        this.busy = false;
+      });
   }
 
   on<K extends TandemEventName>(event: K, callback: (detail: TandemEvents[K]) => void): () => void {
@@ -179,6 +238,9 @@ class Tag implements TandemHandle {
     this.session?.end("visitor-stopped");
     this.session = null;
     this.claim.release();
+    this.follow.close();
+    this.win.document.removeEventListener("visibilitychange", this.onActive);
+    this.win.removeEventListener("focus", this.onActive);
     this.removeHost();
     this.emitter.clear();
     this.onStopped();
@@ -208,6 +270,8 @@ class Tag implements TandemHandle {
       .catch((error: unknown) => reportError(error, "resume"))
       .finally(() => {
         this.busy = false;
+        // A copy of the session tab that stayed out is still the tab the visitor is on.
+        this.onActive();
       });
   }
 
@@ -409,6 +473,18 @@ class Tag implements TandemHandle {
         latest: () => this.api.modeRequest(credential),
         answer: (accept) => this.api.answerModeRequest(credential, accept),
       },
+      following: this.storedFollowing(),
+      onFollowChanged: (on) => {
+        this.storeFollowing(on);
+        this.emitter.emit("follow-changed", { on });
+      },
+      onLeft: () => {
+        this.session = null;
+        this.claim.release();
+        this.forgetCredential();
+        this.removeHost();
+        this.emitter.emit("session-moved", { sessionId: grant.sessionId });
+      },
       onEnded: (reason) => {
         this.session = null;
         this.claim.release();
@@ -475,7 +551,17 @@ class Tag implements TandemHandle {
     return mark;
   }
 
+  private storedFollowing(): boolean {
+    return attempt("read session storage", () => this.win.sessionStorage.getItem(FOLLOW_PREFIX + this.options.siteId), null) === "on";
+  }
+
+  private storeFollowing(on: boolean): void {
+    const key = FOLLOW_PREFIX + this.options.siteId;
+    attempt("write session storage", () => (on ? this.win.sessionStorage.setItem(key, "on") : this.win.sessionStorage.removeItem(key)), undefined);
+  }
+
   private forgetCredential(): void {
+    this.storeFollowing(false);
     attempt("clear session storage", () => this.win.sessionStorage.removeItem(this.storageKey()), undefined);
     attempt("clear session storage", () => this.win.sessionStorage.removeItem(MARK_PREFIX + this.options.siteId), undefined);
     attempt("clear session storage", () => this.win.sessionStorage.removeItem(INVITE_PREFIX + this.options.siteId), undefined);
@@ -499,6 +585,10 @@ export function start(options: TandemOptions): TandemHandle {
     }
   });
   current = tag;
-  setTimeout(guard("resume", () => tag.resume()), 0);
+  setTimeout(guard("resume", () => {
+    tag.resume();
+    // A tab that opens in front is the visitor's tab: a session followed across tabs comes here.
+    tag.announceActive();
+  }), 0);
   return tag;
 }

@@ -34,8 +34,12 @@ export interface ConsentPrompt {
   cancel(): void;
 }
 
-/** `heading` replaces the invite's title (the agent's later request for shared control uses it). */
-export function askConsent(host: TagHost, invite: VisitorInviteView, strings: TandemStrings, heading = strings.consentTitle): ConsentPrompt {
+/**
+ * `heading` replaces the invite's title (the agent's later requests use it); `body` replaces what the mode
+ * lets the agent do (following across tabs is not a mode).
+ */
+export function askConsent(host: TagHost, invite: VisitorInviteView, strings: TandemStrings, heading = strings.consentTitle,
+  body?: { label: string; text: string }): ConsentPrompt {
   const modeLabel: Record<SessionMode, string> = { VIEW_ONLY: strings.modeViewOnly, SHARED: strings.modeShared };
   const modeText: Record<SessionMode, string> = { VIEW_ONLY: strings.viewOnlyText, SHARED: strings.sharedText };
   const doc = host.element.ownerDocument;
@@ -60,11 +64,11 @@ export function askConsent(host: TagHost, invite: VisitorInviteView, strings: Ta
     dialog.append(message);
   }
   const description = el(doc, "div", { id: descId });
-  const mode = el(doc, "p", { className: "mode", text: modeLabel[invite.mode] });
+  const mode = el(doc, "p", { className: "mode", text: body?.label ?? modeLabel[invite.mode] });
   mode.setAttribute("data-testid", "tandem-consent-mode");
   description.append(
     mode,
-    el(doc, "p", { text: modeText[invite.mode] }),
+    el(doc, "p", { text: body?.text ?? modeText[invite.mode] }),
     el(doc, "p", { className: "note", text: strings.privacyNote }),
   );
   dialog.append(description);

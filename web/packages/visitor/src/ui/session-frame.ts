@@ -9,6 +9,8 @@ import { fill, type TandemStrings } from "./strings.js";
 export interface SessionFrame {
   setMode(mode: "VIEW_ONLY" | "SHARED"): void;
   setAgentName(name: string): void;
+  /** Shows that the agent follows across tabs, with the button that stops it (`null` hides both). */
+  setFollowing(onStop: (() => void) | null): void;
   remove(): void;
 }
 
@@ -33,7 +35,20 @@ export function showSessionFrame(host: TagHost, strings: TandemStrings, onEnd: (
   end.setAttribute("title", strings.endLabel);
   end.setAttribute("data-testid", "tandem-end");
   end.addEventListener("click", guard("end button", onEnd));
-  badge.append(label, mode, end);
+  const following = doc.createElement("span");
+  following.className = "follow-tag";
+  following.textContent = strings.frameFollowing;
+  following.setAttribute("data-testid", "tandem-following");
+  const stopFollowing = doc.createElement("button");
+  stopFollowing.type = "button";
+  stopFollowing.className = "stop-follow";
+  stopFollowing.textContent = strings.stopFollowing;
+  stopFollowing.setAttribute("data-testid", "tandem-stop-following");
+  let onStopFollowing: (() => void) | null = null;
+  stopFollowing.addEventListener("click", guard("stop following", () => onStopFollowing?.()));
+  following.hidden = true;
+  stopFollowing.hidden = true;
+  badge.append(label, mode, following, stopFollowing, end);
 
   host.layer.append(frame, badge);
   return {
@@ -43,6 +58,11 @@ export function showSessionFrame(host: TagHost, strings: TandemStrings, onEnd: (
     },
     setAgentName(name) {
       label.textContent = name === "" ? strings.frameLabel : fill(strings.frameLabelNamed, { name });
+    },
+    setFollowing(onStop) {
+      onStopFollowing = onStop;
+      following.hidden = onStop === null;
+      stopFollowing.hidden = onStop === null;
     },
     remove() {
       frame.remove();

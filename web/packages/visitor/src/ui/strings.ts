@@ -9,6 +9,12 @@ export interface TandemStrings {
   consentTitle: string;
   /** The agent's request to move from view-only to shared control. */
   modeRequestTitle: string;
+  /** The agent's request to follow the visitor across the site's tabs, and what it means. */
+  followTitle: string;
+  followText: string;
+  /** The session frame while the agent follows across tabs, and its button that stops it. */
+  frameFollowing: string;
+  stopFollowing: string;
   modeViewOnly: string;
   modeShared: string;
   viewOnlyText: string;
@@ -34,18 +40,24 @@ export interface TandemStrings {
   saidBack: string;
   saidReload: string;
   saidNavigate: string;
+  saidFollowing: string;
+  saidFollowStopped: string;
 }
 
 export const STRING_KEYS = [
   "consentTitle", "modeRequestTitle", "modeViewOnly", "modeShared", "viewOnlyText", "sharedText", "privacyNote",
   "accept", "decline", "frameLabel", "frameLabelNamed", "endLabel", "agentLabel", "saidShared", "saidViewOnly",
   "saidRefused", "saidClicked", "saidTyped", "saidChose", "saidTicked", "saidUnticked", "saidBack", "saidReload",
-  "saidNavigate",
+  "saidNavigate", "followTitle", "followText", "frameFollowing", "stopFollowing", "saidFollowing", "saidFollowStopped",
 ] as const satisfies readonly (keyof TandemStrings)[];
 
 const EN: TandemStrings = {
   consentTitle: "Co-browse with your agent?",
   modeRequestTitle: "Let your agent click and type for you?",
+  followTitle: "Let your agent follow you to your other tabs?",
+  followText: "Your agent will see whichever tab of this site you are on, not only this one. Other sites stay private, and you can stop it at any time.",
+  frameFollowing: "Follows your tabs",
+  stopFollowing: "Stop following",
   modeViewOnly: "View only",
   modeShared: "Shared control",
   viewOnlyText: "Your agent will see this page as you see it, and can point at things. They cannot click or type for you.",
@@ -68,11 +80,17 @@ const EN: TandemStrings = {
   saidBack: "Your agent went back a page.",
   saidReload: "Your agent reloaded the page.",
   saidNavigate: "Your agent is opening another page.",
+  saidFollowing: "Your agent now follows you to your other tabs of this site.",
+  saidFollowStopped: "Your agent sees only this tab again.",
 };
 
 const DE: TandemStrings = {
   consentTitle: "Gemeinsam mit Ihrem Berater browsen?",
   modeRequestTitle: "Darf Ihr Berater f\u00fcr Sie klicken und tippen?",
+  followTitle: "Darf Ihr Berater Ihnen in Ihre anderen Tabs folgen?",
+  followText: "Ihr Berater sieht den Tab dieser Website, in dem Sie gerade sind, nicht nur diesen. Andere Websites bleiben privat, und Sie k\u00f6nnen das jederzeit beenden.",
+  frameFollowing: "Folgt Ihren Tabs",
+  stopFollowing: "Nicht mehr folgen",
   modeViewOnly: "Nur ansehen",
   modeShared: "Gemeinsame Steuerung",
   viewOnlyText: "Ihr Berater sieht diese Seite so wie Sie und kann auf Dinge zeigen. Er kann nicht f\u00fcr Sie klicken oder tippen.",
@@ -95,6 +113,8 @@ const DE: TandemStrings = {
   saidBack: "Ihr Berater ist eine Seite zur\u00fcckgegangen.",
   saidReload: "Ihr Berater hat die Seite neu geladen.",
   saidNavigate: "Ihr Berater \u00f6ffnet eine andere Seite.",
+  saidFollowing: "Ihr Berater folgt Ihnen jetzt in Ihre anderen Tabs dieser Website.",
+  saidFollowStopped: "Ihr Berater sieht wieder nur diesen Tab.",
 };
 
 /** The built-in languages, by primary language subtag. */

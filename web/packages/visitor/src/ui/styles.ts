@@ -46,6 +46,10 @@ button:focus-visible { outline: 3px solid #2563eb; outline-offset: 2px; }
   pointer-events: auto; width: 26px; height: 26px; padding: 0; border-radius: 50%;
   border: 1px solid #9ca3af; font-size: 16px; line-height: 1;
 }
+.badge button.stop-follow {
+  width: auto; padding: 0 10px; border-radius: 13px; font-size: 12px;
+}
+.follow-tag { font-weight: 500; color: #1d4ed8; }
 .mode-tag { font-weight: 500; color: #4b5563; }
 .mode-tag[data-mode="SHARED"] { color: #b45309; }
 .sr-only {
@@ -61,7 +65,7 @@ button:focus-visible { outline: 3px solid #2563eb; outline-offset: 2px; }
   display: inline-block; margin: 2px 0 0 12px; padding: 2px 7px; border-radius: 6px;
   background: #1d4ed8; color: #fff; font-size: 12px; font-weight: 600;
 }
-.pointer[hidden] { display: none; }
+.pointer[hidden], .badge [hidden] { display: none; }
 .highlight {
   position: fixed; width: 56px; height: 56px; margin: -28px 0 0 -28px; z-index: 2147483646;
   border-radius: 50%; pointer-events: none; opacity: 0;

@@ -364,6 +364,68 @@ class TogetherTest {
         }
     }
 
+    @Test
+    void withTheVisitorsYesAgent1FollowsTheVisitorToAnotherTabOfTheSiteAndBack() throws Exception {
+        BrowserContext agentContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1024, 768));
+        BrowserContext visitorContext = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        try {
+            Page agent = agentContext.newPage();
+            SignIn.throughPage(agent, stack.gateway().resolve("/console/"), "agent1");
+            assertThat(agent.getByTestId("signed-in-as")).containsText("agent1");
+            String agentToken = agentToken(agent);
+            Page first = visitorContext.newPage();
+            first.navigate(stack.demoSite().resolve("/together.html").toString());
+            invite(first, "VIEW_ONLY");
+            FrameLocator mirrored = agent.frameLocator("tandem-viewer iframe");
+            assertThat(mirrored.locator("h1")).hasText("Your details", LONG_TEXT);
+            String sessionId = awaitSession(agentToken).path("sessionId").asText();
+            com.microsoft.playwright.Locator viewer = agent.locator("tandem-viewer");
+            LocatorAssertions.HasAttributeOptions longAttr = new LocatorAssertions.HasAttributeOptions().setTimeout(30_000);
+
+            // Another tab of the site, shown before the visitor agreed to be followed: the agent sees "away".
+            Page second = visitorContext.newPage();
+            second.navigate(stack.demoSite().resolve("/travel.html").toString());
+            setHidden(first, true);
+            setHidden(second, false);
+            assertThat(viewer).hasAttribute("data-status", "away", longAttr);
+            assertEquals(0, second.getByTestId("tandem-frame").count(), "the other tab did not take the session");
+            setHidden(second, true);
+            setHidden(first, false);
+            assertThat(viewer).hasAttribute("data-status", "live", longAttr);
+
+            // agent1 asks to follow; the visitor says yes in the tag's dialog.
+            agent.locator("tandem-viewer [data-testid=viewer-follow]").click();
+            assertThat(first.getByTestId("tandem-consent")).isVisible(LONG);
+            assertThat(first.getByTestId("tandem-consent")).containsText("other tabs");
+            first.getByTestId("tandem-accept").click();
+            assertThat(agent.locator("tandem-viewer [data-testid=viewer-follow]")).hasAttribute("aria-pressed", "true", longAttr);
+            assertThat(first.getByTestId("tandem-following")).isVisible(LONG);
+
+            // The visitor shows the travel tab: agent1 sees it, in the same session, and the first tab is out.
+            setHidden(first, true);
+            setHidden(second, false);
+            assertThat(mirrored.locator("h1")).hasText("Travel insurance", LONG_TEXT);
+            assertThat(viewer).hasAttribute("data-status", "live", longAttr);
+            assertThat(second.getByTestId("tandem-frame")).isVisible(LONG);
+            assertEquals(0, first.getByTestId("tandem-frame").count(), "no frame left in the first tab");
+            assertEquals(sessionId, awaitSession(agentToken).path("sessionId").asText(), "the same session");
+
+            // And back to the first tab.
+            setHidden(second, true);
+            setHidden(first, false);
+            assertThat(mirrored.locator("h1")).hasText("Your details", LONG_TEXT);
+            assertThat(first.getByTestId("tandem-frame")).isVisible(LONG);
+
+            // The X in the tab the session is in ends it for both.
+            first.getByTestId("tandem-end").click();
+            assertThat(agent.getByTestId("session-ended")).isVisible(LONG);
+            assertEquals(0, second.getByTestId("tandem-frame").count());
+        } finally {
+            visitorContext.close();
+            agentContext.close();
+        }
+    }
+
     /** The pending request for help of this chat, as an agent lists them (it appears once invite-service has it). */
     private static String pendingRequest(String agentToken, String chatId) {
         String[] id = new String[1];

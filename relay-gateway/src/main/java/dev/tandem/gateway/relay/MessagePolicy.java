@@ -36,6 +36,12 @@ public final class MessagePolicy {
     /** The visitor switched away from the session's tab, or came back: a boolean, never page content. */
     public static final String AWAY = "away";
     /**
+     * Following the visitor across the site's tabs: the agent asks ({@code follow-request}, both modes; an
+     * observer's is dropped), the visitor's tag answers after asking the visitor ({@code follow}, a boolean).
+     */
+    public static final String FOLLOW_REQUEST = "follow-request";
+    public static final String FOLLOW = "follow";
+    /**
      * The viewer's latency probe and the tag's answer (a counter, never page content): relayed in both modes,
      * also for observers, and never counted as the session's activity (an open viewer must not keep an idle
      * session alive) nor audited.
@@ -43,9 +49,13 @@ public final class MessagePolicy {
     public static final String PING = "ping";
     public static final String PONG = "pong";
     static final Set<String> FROM_VISITOR = Set.of("snapshot", "mutations", "input", "scroll", "viewport", "pointer", REFUSED,
-            "selection", AWAY, PONG);
-    /** Allowed in both modes: pointing, highlights, text selection (node ids and offsets), pen and laser, resync, ping. */
-    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "selection", "draw", "erase", "resync", PING);
+            "selection", AWAY, FOLLOW, PONG);
+    /**
+     * Allowed in both modes: pointing, highlights, text selection (node ids and offsets), pen and laser, resync,
+     * ping, and asking to follow the visitor across tabs (the visitor decides).
+     */
+    static final Set<String> FROM_AGENT = Set.of("pointer", "highlight", "selection", "draw", "erase", "resync", PING,
+            FOLLOW_REQUEST);
     static final Set<String> AGENT_CONTROL = Set.of("click", "type", "navigate", "key", "select", "check", "scroll-to");
 
     private MessagePolicy() {

@@ -61,6 +61,18 @@ class MessagePolicyTest {
     }
 
     @Test
+    void theAgentAsksToFollowAcrossTabsInBothModesAndOnlyTheVisitorAnswers() {
+        for (Mode mode : Mode.values()) {
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, mode, "follow-request"), mode.name());
+            assertEquals(Verdict.DROP, MessagePolicy.decide(Role.OBSERVER, mode, "follow-request"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.VISITOR, mode, "follow-request"), mode.name());
+            assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.VISITOR, mode, "follow"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.AGENT, mode, "follow"), mode.name());
+            assertEquals(Verdict.REFUSE, MessagePolicy.decide(Role.OBSERVER, mode, "follow"), mode.name());
+        }
+    }
+
+    @Test
     void theLatencyProbeGoesOneWayEachAndIsNoActivity() {
         for (Mode mode : Mode.values()) {
             assertEquals(Verdict.RELAY, MessagePolicy.decide(Role.AGENT, mode, "ping"), mode.name());
